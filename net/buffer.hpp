@@ -7,8 +7,9 @@
 //   0            read_index_        write_index_         capacity
 //
 // read_from() fills the writable space and a 64 KiB area on the stack with one readv(), so one
-// system call takes whatever the kernel has queued without asking first how much that is
-// (no FIONREAD), and an idle connection holds no memory at all.
+// system call takes up to that much without asking first how much the kernel has queued (no
+// FIONREAD), the buffer grows only by what really arrived, and an idle connection holds no
+// memory at all.
 #pragma once
 
 #include <cstddef>

@@ -54,7 +54,7 @@ ServerOptions parse_server_options(int argc, char** argv, const std::string& des
       ->capture_default_str();
   try {
     app.parse(argc, argv);
-    if (!keepalive.empty()) options.keepalive = parse_keepalive(keepalive);
+    if (app.count("--keepalive") > 0) options.keepalive = parse_keepalive(keepalive);
   } catch (const CLI::ParseError& error) {
     std::exit(app.exit(error) == 0 ? 0 : 2);
   }

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 
@@ -37,6 +38,13 @@ class OpenConnections {
     if (stopping_ || fds_.size() >= max_connections) return false;
     fds_.insert(fd);
     return true;
+  }
+
+  // For a socket closed without ever being served.
+  void forget(int fd) {
+    std::lock_guard lock(mutex_);
+    fds_.erase(fd);
+    if (fds_.empty()) all_closed_.notify_all();
   }
 
   void close(Fd& socket) {
@@ -124,9 +132,17 @@ void accept_until_stopped(Acceptor& acceptor, const ServerOptions& options, Open
     prepare_connection(fd, options);
     // With a timeout, a blocked recv or send gives up with EAGAIN: the idle timeout for free.
     if (options.idle_timeout.count() > 0) set_io_timeouts(fd, options.idle_timeout);
-    std::thread(serve_connection, std::move(outcome.connection), std::cref(options),
-                std::ref(open))
-        .detach();  // it ends by itself; stop_all_and_wait() waits for all of them
+    try {
+      std::thread(serve_connection, std::move(outcome.connection), std::cref(options),
+                  std::ref(open))
+          .detach();  // it ends by itself; stop_all_and_wait() waits for all of them
+    } catch (const std::system_error& error) {
+      // No thread (EAGAIN: the process is at its limit of threads or memory, the real ceiling
+      // of this design). The failed thread's copy of the Fd has closed the socket already.
+      std::fprintf(stderr, "ref-blocking: refusing a connection: cannot start a thread: %s\n",
+                   error.what());
+      open.forget(fd);
+    }
   }
 }
 
