@@ -1,0 +1,32 @@
+# Thin entry points; the build itself is CMake (CMakePresets.json). Each target installs what it
+# needs first (scripts/install-deps), so a fresh Debian or Ubuntu machine needs nothing else.
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build demo test test-default test-sanitize clean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+build: deps
+	cmake --preset default
+	cmake --build --preset default -j $(JOBS)
+
+# The main job: the harness runs every scenario of every lab against its reference server.
+demo: build
+	build/bin/socklab check --all -j 2
+
+# Every test twice: a release build, then everything rebuilt with ASan and UBSan.
+test: test-default test-sanitize
+
+test-default: build
+	ctest --preset default -j 2
+
+test-sanitize: deps
+	cmake --preset sanitize
+	cmake --build --preset sanitize -j $(JOBS)
+	ctest --preset sanitize -j 2
+
+clean:
+	rm -rf build build-sanitize out

@@ -1,0 +1,52 @@
+#include "harness/engine/labs.hpp"
+
+#include <algorithm>
+
+namespace socklab::harness {
+namespace {
+
+// The order a student meets the echo scenarios in: plain correctness, then concurrency, then
+// the edges of the I/O model, then closing, then the slow and the silent peers.
+const std::vector<std::string> kEchoOrder = {
+    "integrity",        "pipelined",  "many-clients",     "connect-burst", "single-4mib-write",
+    "half-close",       "vanishing-client", "slow-sender", "idle-connections",
+};
+
+std::size_t rank(const ScenarioSpec& spec) {
+  auto found = std::find(kEchoOrder.begin(), kEchoOrder.end(), spec.name);
+  return static_cast<std::size_t>(found - kEchoOrder.begin());  // unknown names go last
+}
+
+}  // namespace
+
+const std::vector<Lab>& all_labs() {
+  static const std::vector<Lab> labs = {
+      {"blocking", "echo server, blocking sockets, one thread per connection", "echo"},
+      {"select", "echo server on select(2)", "echo"},
+      {"poll", "echo server on poll(2)", "echo"},
+      {"epoll-lt", "echo server on level-triggered epoll", "echo"},
+      {"epoll-et", "echo server on edge-triggered epoll", "echo"},
+  };
+  return labs;
+}
+
+const Lab* find_lab(const std::string& name) {
+  for (const Lab& lab : all_labs()) {
+    if (lab.name == name) return &lab;
+  }
+  return nullptr;
+}
+
+std::string reference_program_name(const Lab& lab) { return "ref-" + lab.name; }
+
+std::vector<const ScenarioSpec*> scenarios_of(const Lab& lab) {
+  std::vector<const ScenarioSpec*> found;
+  for (const ScenarioSpec& spec : registered_scenarios()) {
+    if (spec.group == lab.scenario_group) found.push_back(&spec);
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const ScenarioSpec* a, const ScenarioSpec* b) { return rank(*a) < rank(*b); });
+  return found;
+}
+
+}  // namespace socklab::harness

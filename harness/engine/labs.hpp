@@ -1,0 +1,24 @@
+// The labs socklab knows: each names its reference program and the scenario group it runs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/engine/scenario.hpp"
+
+namespace socklab::harness {
+
+struct Lab {
+  std::string name;            // "epoll-et": what users type
+  std::string title;           // one line for `socklab list`
+  std::string scenario_group;  // "echo"
+};
+
+const std::vector<Lab>& all_labs();
+const Lab* find_lab(const std::string& name);
+std::string reference_program_name(const Lab& lab);  // "ref-epoll-et"
+
+// The lab's scenarios in teaching order: the simplest behaviour first.
+std::vector<const ScenarioSpec*> scenarios_of(const Lab& lab);
+
+}  // namespace socklab::harness

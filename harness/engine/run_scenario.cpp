@@ -1,0 +1,177 @@
+#include "harness/engine/run_scenario.hpp"
+
+#include <optional>
+#include <thread>
+
+#include "harness/capture/packet_capture.hpp"
+#include "harness/engine/interruption.hpp"
+#include "harness/engine/scenario_context.hpp"
+#include "harness/sandbox/topology.hpp"
+
+namespace socklab::harness {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A server may open a descriptor or two lazily after its first client (a log file, a timer):
+// that is not a leak. A leak of one descriptor per connection exceeds this in every scenario
+// that closes more than two connections.
+constexpr int kDescriptorTolerance = 2;
+
+std::uint64_t seed_for(const ScenarioSpec& spec, std::uint64_t run_seed) {
+  return std::hash<std::string>{}(spec.group + "/" + spec.name) ^ run_seed;
+}
+
+Finding never_listened(const std::string& problem) {
+  return {"the server to print 'listening on HOST:PORT' and accept connections", problem,
+          "Until a socket listens on the port, the kernel answers every SYN with RST "
+          "(connection refused), so no client can reach the server."};
+}
+
+// After the clients have closed, each connection's socket must be closed by the server too.
+std::optional<Finding> check_descriptors_released(SupervisedProcess& server, int baseline,
+                                                  int connections) {
+  auto deadline = std::chrono::steady_clock::now() + 3s;
+  int open = server.facts().open_fds;
+  while (open > baseline + kDescriptorTolerance && std::chrono::steady_clock::now() < deadline) {
+    if (interrupted()) throw Interrupted();
+    std::this_thread::sleep_for(20ms);
+    if (!server.alive()) return std::nullopt;  // the crash check reports this
+    open = server.facts().open_fds;
+  }
+  if (open <= baseline + kDescriptorTolerance) return std::nullopt;
+  return Finding{
+      "the server to close its sockets once the " + std::to_string(connections) +
+          " clients of this scenario had closed theirs (back to " + std::to_string(baseline) +
+          " open descriptors, give or take " + std::to_string(kDescriptorTolerance) + ")",
+      "it still held " + std::to_string(open) + " descriptors 3 s after the last client closed",
+      "A socket the server never closes stays in CLOSE_WAIT with its buffers for as long as the "
+      "process lives; enough of them and accept() fails with EMFILE. Close a connection's socket "
+      "on EOF, on every error (ECONNRESET, EPIPE) and on EPOLLHUP/EPOLLERR."};
+}
+
+std::optional<Finding> check_clean_stop(const SupervisedProcess::StopResult& stop,
+                                        std::chrono::milliseconds grace) {
+  if (stop.needed_sigkill) {
+    return Finding{"the server to exit within " + std::to_string(grace.count() / 1000) +
+                       " s of SIGTERM",
+                   "it was still running and had to be killed with SIGKILL",
+                   "SIGTERM asks a server to stop: it must stop accepting, close its "
+                   "connections (their peers see FIN) and exit 0."};
+  }
+  if (!stop.status.clean()) {
+    return Finding{"the server to exit with status 0 on SIGTERM", "it " + stop.status.describe(),
+                   "A server killed by SIGTERM's default action drops its connections without "
+                   "closing them cleanly; handle SIGTERM, close every socket, exit 0."};
+  }
+  return std::nullopt;
+}
+
+void record_failure(ScenarioResult& result, Finding finding) {
+  if (result.verdict == Verdict::failed) return;  // the first finding is the one to fix first
+  result.verdict = Verdict::failed;
+  result.finding = std::move(finding);
+}
+
+void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioResult& result) {
+  const ScenarioSpec& spec = *job.spec;
+  std::optional<Topology> topology;
+  if (settings.use_netns) topology.emplace(Topology::create(spec.client_hosts));
+  std::string host = topology ? topology->server().address : "127.0.0.1";
+
+  LaunchSpec launch{job.program, {"--host", host, "--port", "0"}, topology ? &topology->server().netns : nullptr,
+                    result.stdout_log, result.stderr_log, {}, true};
+#if defined(__SANITIZE_ADDRESS__)
+  // This harness was built with AddressSanitizer, and so were the servers beside it: ASan
+  // reserves terabytes of shadow memory, which RLIMIT_DATA counts.
+  launch.limits.data_bytes = 0;
+#endif
+  launch.arguments.insert(launch.arguments.end(), spec.server_arguments.begin(),
+                          spec.server_arguments.end());
+  launch.arguments.insert(launch.arguments.end(), settings.extra_server_arguments.begin(),
+                          settings.extra_server_arguments.end());
+  SupervisedProcess server = SupervisedProcess::launch(launch);
+  Readiness ready = server.wait_until_listening(settings.ready_timeout);
+  if (!ready.ready) {
+    record_failure(result, never_listened(ready.problem));
+    result.server_exit = server.stop(settings.stop_grace).status.describe();
+    return;
+  }
+  int baseline_fds = server.facts().open_fds;
+
+  std::optional<PacketCapture> capture;
+  if (topology) {
+    result.pcap = result.stdout_log.parent_path() / (spec.name + ".pcap");
+    capture.emplace(PacketCapture::start(topology->server().netns, Topology::kCaptureInterface,
+                                         result.pcap));
+  } else {
+    result.note = "no packet capture in loopback mode";
+  }
+
+  int connections = 0;
+  try {
+    ScenarioContext context(spec, topology ? &*topology : nullptr, server,
+                            {host, ready.port}, seed_for(spec, settings.seed));
+    spec.body(context);
+    connections = context.connections_opened();
+  } catch (const ScenarioFailure& failure) {
+    record_failure(result, failure.finding());
+  }
+  // The flows are gone, so every client socket is closed: the server has seen FIN or RST.
+  if (result.verdict != Verdict::failed && server.alive()) {
+    if (auto leak = check_descriptors_released(server, baseline_fds, connections)) {
+      record_failure(result, *leak);
+    }
+  }
+  if (!server.alive()) {
+    // A crash explains every other symptom: report it, whatever the scenario noticed first.
+    result.verdict = Verdict::passed;
+    record_failure(result, crash_finding(*server.exit_status(), spec.name, server.stderr_tail()));
+  }
+  SupervisedProcess::StopResult stop = server.stop(settings.stop_grace);
+  result.server_exit = stop.status.describe();
+  if (result.verdict != Verdict::failed) {
+    if (auto unclean = check_clean_stop(stop, settings.stop_grace)) record_failure(result, *unclean);
+  }
+  if (capture) {
+    CaptureSummary summary = capture->stop();
+    result.packets = summary.packets_written;
+    if (summary.packets_dropped > 0) {
+      result.note = "the capture is incomplete: the kernel dropped " +
+                    std::to_string(summary.packets_dropped) + " packets";
+    }
+  }
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const ScenarioJob& job, const RunSettings& settings) {
+  ScenarioResult result;
+  result.lab = job.lab->name;
+  result.scenario = job.spec->name;
+  result.purpose = job.spec->purpose;
+  result.server_program = job.program;
+  auto start = std::chrono::steady_clock::now();
+  if (!settings.use_netns && job.spec->needs_topology) {
+    result.verdict = Verdict::skipped;
+    result.note = "needs its own network hosts (namespaces), which --no-netns cannot provide";
+    return result;
+  }
+  std::filesystem::path folder = settings.out_dir / job.lab->name;
+  std::filesystem::create_directories(folder);
+  result.stdout_log = folder / (job.spec->name + ".stdout.log");
+  result.stderr_log = folder / (job.spec->name + ".stderr.log");
+  result.verdict = Verdict::passed;
+  try {
+    run_inside(job, settings, result);
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception& error) {
+    result.verdict = Verdict::error;
+    result.note = std::string("the harness failed: ") + error.what();
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace socklab::harness

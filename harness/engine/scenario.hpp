@@ -1,0 +1,45 @@
+// Scenarios: registered the way GoogleTest registers tests. A scenario is a function over a
+// ScenarioContext; it drives clients against the server under test and fails with a Finding.
+//
+//   SOCKLAB_SCENARIO(half_close, {.group = "echo", .name = "half-close",
+//                                 .purpose = "all data, then the server's FIN"}) {
+//     ...
+//   }
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace socklab::harness {
+
+class ScenarioContext;
+
+struct ScenarioSpec {
+  std::string group{};    // the labs that run it name this group ("echo": every echo server lab)
+  std::string name{};     // unique within its group: "half-close"
+  std::string purpose{};  // one line for `socklab list`
+  int client_hosts = 1;
+  bool needs_topology = false;  // true: cannot run on loopback (--no-netns); reported skipped
+  std::vector<std::string> server_arguments{};  // appended to the server's command line
+  std::chrono::seconds time_limit{30};        // the scenario's own deadlines stay inside it
+  void (*body)(ScenarioContext&) = nullptr;
+};
+
+bool register_scenario(ScenarioSpec spec);
+// In registration order within each file; sorted by group, then by a per-group order given by
+// the scenario list of the group (see labs.cpp), so runs and reports are stable.
+const std::vector<ScenarioSpec>& registered_scenarios();
+const ScenarioSpec* find_scenario(const std::string& group, const std::string& name);
+
+}  // namespace socklab::harness
+
+#define SOCKLAB_SCENARIO(function, ...)                                                   \
+  static void function(::socklab::harness::ScenarioContext&);                            \
+  [[maybe_unused]] static const bool function##_registered =                             \
+      ::socklab::harness::register_scenario([] {                                         \
+        ::socklab::harness::ScenarioSpec spec __VA_ARGS__;                               \
+        spec.body = function;                                                            \
+        return spec;                                                                     \
+      }());                                                                              \
+  static void function(::socklab::harness::ScenarioContext& context)

@@ -1,0 +1,136 @@
+#include "harness/engine/scenario_context.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "harness/engine/finding.hpp"
+#include "harness/sandbox/net_namespace.hpp"
+#include "net/errno_text.hpp"
+#include "net/socket.hpp"
+
+namespace socklab::harness {
+namespace {
+
+// What a flow's failure means, by the kind of failure.
+std::string meaning_of(const EchoFlow& flow, const std::string& stall_meaning) {
+  if (!flow.connected()) {
+    if (flow.error_number() == ECONNREFUSED) {
+      return "The server's host answered the SYN with RST: nothing was listening on that port.";
+    }
+    return "The TCP handshake did not complete: the SYN went unanswered, as when the listen "
+           "queue is full or the server has stopped listening.";
+  }
+  if (flow.mismatch_offset()) {
+    return "TCP delivers every byte intact and in order, so a difference was made by the server: "
+           "it dropped, repeated or reordered bytes in its own buffers (for example by discarding "
+           "output when send() returned EAGAIN, or by sending the same buffer twice).";
+  }
+  if (flow.error_number() == ECONNRESET) {
+    return "The server's kernel sent RST: the server closed the socket with unread input, set "
+           "SO_LINGER to zero, or its process ended while the connection was open.";
+  }
+  if (flow.fin_received() && flow.bytes_echoed() < flow.bytes_sent()) {
+    return "The server closed its side (FIN) while it still owed bytes. After reading EOF a "
+           "server must still send everything it owes, and only then close.";
+  }
+  return stall_meaning;
+}
+
+}  // namespace
+
+ScenarioContext::ScenarioContext(const ScenarioSpec& spec, const Topology* topology,
+                                 SupervisedProcess& server, ServerEndpoint endpoint,
+                                 std::uint64_t seed)
+    : spec_(spec), topology_(topology), server_(server), endpoint_(std::move(endpoint)), random_(seed) {}
+
+std::string ScenarioContext::random_bytes(std::size_t count) {
+  std::string bytes(count, '\0');
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (char& c : bytes) c = static_cast<char>(byte(random_));
+  return bytes;
+}
+
+Fd ScenarioContext::open_client_socket(const EchoFlow& flow) {
+  std::optional<EnterNetNamespace> inside;
+  if (topology_) inside.emplace(topology_->client(flow.client_host()).netns);
+  // Created inside the client host's namespace, the socket stays there after the thread leaves.
+  Fd socket_fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!socket_fd) throw_errno("socket", errno);
+  if (int bytes = flow.receive_buffer_bytes(); bytes > 0) {
+    // Before connect(): the window scale is fixed in the SYN, from the buffer size at that time.
+    if (::setsockopt(socket_fd.get(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) {
+      throw_errno("setsockopt(SO_RCVBUF)", errno);
+    }
+  }
+  sockaddr_in address = ipv4_address(endpoint_.host, endpoint_.port);
+  if (::connect(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 &&
+      errno != EINPROGRESS) {
+    // EINPROGRESS is the normal answer of a non-blocking connect: the SYN is on its way.
+    // Anything else is the harness's own network failing, not the server under test.
+    throw_errno("connect to " + endpoint_.text(), errno);
+  }
+  ++connections_opened_;
+  return socket_fd;
+}
+
+DriveEnd ScenarioContext::drive(std::vector<EchoFlow>& flows, DriveLimits limits) {
+  std::vector<EchoFlow*> pointers;
+  for (EchoFlow& flow : flows) pointers.push_back(&flow);
+  return drive_flows(pointers, [this](const EchoFlow& flow) { return open_client_socket(flow); },
+                     limits);
+}
+
+void ScenarioContext::require_complete(const std::vector<EchoFlow>& flows, DriveEnd end,
+                                       const std::string& expected,
+                                       const std::string& stall_meaning) {
+  require_server_alive("this scenario");
+  const EchoFlow* first_problem = nullptr;
+  int problems = 0;
+  for (const EchoFlow& flow : flows) {
+    if (flow.complete()) continue;
+    ++problems;
+    if (!first_problem || (flow.failed() && !first_problem->failed())) first_problem = &flow;
+  }
+  if (problems == 0) return;
+  std::string happened;
+  if (flows.size() > 1) {
+    happened = std::to_string(problems) + " of " + std::to_string(flows.size()) +
+               " connections did not; the first: ";
+  }
+  happened += first_problem->describe();
+  if (!first_problem->failed()) {
+    happened += end == DriveEnd::deadline ? " (time limit reached)"
+                                          : " (no byte moved for several seconds)";
+  }
+  fail({expected, happened, meaning_of(*first_problem, stall_meaning)});
+}
+
+void ScenarioContext::require_server_alive(const std::string& during) {
+  if (server_.alive()) return;
+  fail(crash_finding(*server_.exit_status(), during, server_.stderr_tail()));
+}
+
+Finding crash_finding(const ExitStatus& status, const std::string& during,
+                      const std::string& stderr_tail) {
+  Finding finding;
+  finding.expected = "the server to keep running until SIGTERM";
+  finding.happened = "the server " + status.describe() + " during " + during;
+  if (!stderr_tail.empty()) finding.happened += "; last lines of its stderr:\n" + stderr_tail;
+  if (!status.exited && status.signal == SIGPIPE) {
+    finding.meaning =
+        "Writing to a connection whose peer has closed or reset raises SIGPIPE, and its default "
+        "action kills the process: one client's departure took down every connection. Send with "
+        "MSG_NOSIGNAL (or ignore SIGPIPE) and treat EPIPE as the end of that connection only.";
+  } else if (!status.exited) {
+    finding.meaning = "A crash ends every connection the server holds: their peers see RST.";
+  } else {
+    finding.meaning = "A server must outlive its clients; it may exit only when told to (SIGTERM).";
+  }
+  return finding;
+}
+
+}  // namespace socklab::harness

@@ -1,0 +1,63 @@
+// ScenarioContext: what a scenario body works with. It opens client connections from the
+// scenario's client hosts, runs EchoFlows, reads the server's process facts, and turns what
+// it sees into Findings a student can act on.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "harness/engine/echo_flow.hpp"
+#include "harness/engine/finding.hpp"
+#include "harness/engine/flow_driver.hpp"
+#include "harness/engine/scenario.hpp"
+#include "harness/process/supervised_process.hpp"
+#include "harness/sandbox/topology.hpp"
+
+namespace socklab::harness {
+
+struct ServerEndpoint {
+  std::string host;  // as the clients reach it: 198.18.0.1, or 127.0.0.1 on loopback
+  std::uint16_t port = 0;
+  std::string text() const { return host + ":" + std::to_string(port); }
+};
+
+class ScenarioContext {
+ public:
+  // `topology` is null in loopback mode: clients then connect from the harness's namespace.
+  ScenarioContext(const ScenarioSpec& spec, const Topology* topology, SupervisedProcess& server,
+                  ServerEndpoint endpoint, std::uint64_t seed);
+
+  const ScenarioSpec& spec() const { return spec_; }
+  const ServerEndpoint& server_endpoint() const { return endpoint_; }
+  std::string random_bytes(std::size_t count);
+  std::mt19937_64& random() { return random_; }
+
+  // Connects and runs the flows until each completes or fails, they stall, or time is up.
+  DriveEnd drive(std::vector<EchoFlow>& flows, DriveLimits limits = {});
+  // Fails the scenario unless every flow completed. `expected` says what they should have
+  // done; `stall_meaning` explains, in TCP terms, a server that stopped moving bytes.
+  void require_complete(const std::vector<EchoFlow>& flows, DriveEnd end, const std::string& expected,
+                        const std::string& stall_meaning);
+
+  ProcessFacts server_facts() const { return server_.facts(); }
+  // Fails with the crash verdict (signal, last lines of stderr) if the server has died.
+  void require_server_alive(const std::string& during);
+  int connections_opened() const { return connections_opened_; }
+
+ private:
+  Fd open_client_socket(const EchoFlow& flow);
+
+  const ScenarioSpec& spec_;
+  const Topology* topology_;
+  SupervisedProcess& server_;
+  ServerEndpoint endpoint_;
+  std::mt19937_64 random_;
+  int connections_opened_ = 0;
+};
+
+// The Finding for a server that died; shared by the scenarios and the engine's own checks.
+Finding crash_finding(const ExitStatus& status, const std::string& during, const std::string& stderr_tail);
+
+}  // namespace socklab::harness

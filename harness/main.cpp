@@ -1,0 +1,227 @@
+// socklab: runs a lab's scenarios against a server (the reference, or a student's) inside
+// network namespaces, captures the wire, and says in TCP terms what went wrong.
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+
+#include "harness/engine/interruption.hpp"
+#include "harness/engine/labs.hpp"
+#include "harness/engine/run_plan.hpp"
+#include "harness/process/supervised_process.hpp"
+#include "harness/report/console_report.hpp"
+#include "harness/report/json_report.hpp"
+#include "harness/sandbox/net_namespace.hpp"
+#include "harness/sandbox/tcp_sysctls.hpp"
+#include "harness/sandbox/user_namespace.hpp"
+#include "net/errno_text.hpp"
+#include "net/socket.hpp"
+#include "net/stop_signal.hpp"
+
+namespace fs = std::filesystem;
+using namespace socklab::harness;
+
+namespace {
+
+struct CheckOptions {
+  std::string lab;
+  bool all = false;
+  std::string server;
+  int jobs = 1;
+  std::string out_dir = "out";
+  std::string json_file;
+  bool no_netns = false;
+  std::vector<std::string> scenarios;
+  std::uint64_t seed = 0x50c41ab;
+  std::vector<std::string> server_arguments;
+};
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "socklab: %s\n", message.c_str());
+  return 2;
+}
+
+fs::path own_directory() { return fs::read_symlink("/proc/self/exe").parent_path(); }
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  ::gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+std::string kernel_release() {
+  utsname name{};
+  return ::uname(&name) == 0 ? name.release : "unknown";
+}
+
+int list_labs() {
+  for (const Lab& lab : all_labs()) {
+    std::printf("%s: %s (reference: %s)\n", lab.name.c_str(), lab.title.c_str(),
+                reference_program_name(lab).c_str());
+    for (const ScenarioSpec* spec : scenarios_of(lab)) {
+      std::printf("  %-18s %s\n", spec->name.c_str(), spec->purpose.c_str());
+    }
+  }
+  return 0;
+}
+
+// Why the program cannot run, in words; empty when it can.
+std::string program_problem(const fs::path& program) {
+  if (!fs::exists(program)) return program.string() + " does not exist";
+  if (fs::is_directory(program)) return program.string() + " is a directory, not a program";
+  if (::access(program.c_str(), X_OK) != 0) {
+    return program.string() + " is not executable (" + socklab::errno_text(errno) + ")";
+  }
+  return {};
+}
+
+// Ctrl-C and SIGTERM become a flag every wait checks, so clean-up runs before exit.
+void start_interruption_watcher() {
+  socklab::block_stop_signals();
+  std::signal(SIGPIPE, SIG_IGN);  // a vanished peer must never kill the harness
+  std::thread([] {
+    socklab::wait_for_stop_signal();
+    std::fprintf(stderr, "\nsocklab: interrupted, stopping servers and removing namespaces...\n");
+    interruption_flag() = true;
+  }).detach();
+}
+
+std::map<std::string, std::string> sysctls_in_force(bool netns) {
+  if (!netns) return read_tcp_sysctls();
+  NetNamespace probe = NetNamespace::create();
+  EnterNetNamespace inside(probe);
+  pin_tcp_sysctls();
+  return read_tcp_sysctls();
+}
+
+int check(const CheckOptions& options) {
+  std::vector<const Lab*> labs;
+  if (options.all) {
+    if (!options.lab.empty()) return usage_error("give a LAB or --all, not both");
+    if (!options.server.empty()) return usage_error("--server goes with one LAB, not with --all");
+    for (const Lab& lab : all_labs()) labs.push_back(&lab);
+  } else {
+    if (options.lab.empty()) return usage_error("which lab? give a LAB (see `socklab list`) or --all");
+    const Lab* lab = find_lab(options.lab);
+    if (!lab) return usage_error("no lab named '" + options.lab + "' (see `socklab list`)");
+    labs.push_back(lab);
+  }
+
+  std::vector<ScenarioJob> jobs;
+  for (const Lab* lab : labs) {
+    fs::path program = options.server.empty() ? own_directory() / reference_program_name(*lab)
+                                              : fs::absolute(options.server);
+    if (std::string problem = program_problem(program); !problem.empty()) {
+      return usage_error(problem + (options.server.empty() ? ": build the references first "
+                                                             "(cmake --build --preset default)"
+                                                           : ""));
+    }
+    for (const ScenarioSpec* spec : scenarios_of(*lab)) {
+      bool wanted = options.scenarios.empty() ||
+                    std::find(options.scenarios.begin(), options.scenarios.end(), spec->name) !=
+                        options.scenarios.end();
+      if (wanted) jobs.push_back({lab, spec, program});
+    }
+  }
+  if (jobs.empty()) return usage_error("no scenario of that name in the chosen lab (see `socklab list`)");
+
+  SandboxSupport sandbox;
+  if (!options.no_netns) {
+    sandbox = enter_sandbox();  // still single-threaded here, as unshare(CLONE_NEWUSER) requires
+    if (!sandbox.available) {
+      std::fprintf(stderr,
+                   "socklab: cannot create network namespaces: %s\n%s\n"
+                   "Or run with --no-netns: loopback only, without packet capture; scenarios that "
+                   "need their own hosts are then reported as skipped.\n",
+                   sandbox.reason.c_str(), sandbox.remedy.c_str());
+      return 2;
+    }
+  }
+  start_interruption_watcher();
+  become_subreaper();
+  socklab::raise_open_file_limit();  // hundreds of client sockets per scenario, times -j
+
+  RunSettings settings;
+  settings.use_netns = !options.no_netns;
+  settings.out_dir = options.out_dir;
+  settings.extra_server_arguments = options.server_arguments;
+  settings.seed = options.seed;
+
+  RunReport report;
+  report.mode = settings.use_netns ? "netns" : "loopback";
+  report.kernel = kernel_release();
+  report.started_at = utc_now();
+  report.sysctls_pinned = settings.use_netns;
+  report.tcp_sysctls = sysctls_in_force(settings.use_netns);
+
+  ConsoleReport console(stdout);
+  ProgressListener listener;
+  listener.finished = [&](const ScenarioResult& result, int done, int total) {
+    console.scenario_finished(result, done, total);
+  };
+  auto start = std::chrono::steady_clock::now();
+  report.results = run_jobs(jobs, settings, options.jobs, listener, report.interrupted);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  console.summary(report);
+
+  fs::create_directories(settings.out_dir);
+  write_json_report(report, settings.out_dir / "report.json");
+  if (!options.json_file.empty()) write_json_report(report, options.json_file);
+  return report.interrupted ? 130 : report.exit_status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Everything after `--` goes to the server under test, untouched.
+  std::vector<std::string> server_arguments;
+  int own_argc = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--") {
+      own_argc = i;
+      server_arguments.assign(argv + i + 1, argv + argc);
+      break;
+    }
+  }
+
+  CLI::App app("socklab: checks TCP servers on the wire and in the process");
+  app.require_subcommand(1);
+  app.add_subcommand("list", "show the labs and their scenarios");
+  CLI::App* check_command = app.add_subcommand(
+      "check", "run a lab's scenarios against its reference or a given server (args after -- go to it)");
+  CheckOptions options;
+  check_command->add_option("lab", options.lab, "the lab to check (see `socklab list`)");
+  check_command->add_flag("--all", options.all, "every lab, each against its reference");
+  check_command->add_option("--server", options.server,
+                            "the program under test (default: the lab's reference next to socklab)");
+  check_command->add_option("-j,--jobs", options.jobs, "scenarios run in parallel")
+      ->check(CLI::Range(1, 64));
+  check_command->add_option("--out", options.out_dir, "folder for pcaps, logs and report.json")
+      ->capture_default_str();
+  check_command->add_option("--json", options.json_file, "also write the report as JSON here");
+  check_command->add_flag("--no-netns", options.no_netns,
+                          "loopback only, no namespaces or capture (for locked-down machines)");
+  check_command->add_option("--scenario", options.scenarios, "run only this scenario (repeatable)");
+  check_command->add_option("--seed", options.seed, "seed of the random payloads");
+  try {
+    app.parse(own_argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;
+  }
+  options.server_arguments = server_arguments;
+  try {
+    if (app.got_subcommand("list")) return list_labs();
+    return check(options);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "socklab: %s\n", error.what());
+    return 2;
+  }
+}

@@ -1,0 +1,91 @@
+#include "harness/report/console_report.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace socklab::harness {
+namespace {
+
+const char* label(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::passed:
+      return "PASS";
+    case Verdict::failed:
+      return "FAIL";
+    case Verdict::skipped:
+      return "SKIP";
+    case Verdict::error:
+      return "ERROR";
+  }
+  return "ERROR";
+}
+
+// Indents every line after the first, so a multi-line stderr tail stays inside its block.
+std::string indented(const std::string& text, const char* indent) {
+  std::string result;
+  for (char c : text) {
+    result += c;
+    if (c == '\n') result += indent;
+  }
+  return result;
+}
+
+}  // namespace
+
+ConsoleReport::ConsoleReport(std::FILE* out)
+    : out_(out), colour_(::isatty(::fileno(out)) && !std::getenv("NO_COLOR")) {}
+
+const char* ConsoleReport::colour(Verdict verdict) const {
+  if (!colour_) return "";
+  switch (verdict) {
+    case Verdict::passed:
+      return "\033[32m";
+    case Verdict::failed:
+    case Verdict::error:
+      return "\033[31m";
+    case Verdict::skipped:
+      return "\033[33m";
+  }
+  return "";
+}
+
+void ConsoleReport::scenario_finished(const ScenarioResult& result, int done, int total) {
+  std::fprintf(out_, "[%3d/%d] %-9s %-18s %s%-5s%s %6.2f s\n", done, total, result.lab.c_str(),
+               result.scenario.c_str(), colour(result.verdict), label(result.verdict), reset(),
+               result.seconds);
+  std::fflush(out_);
+}
+
+void ConsoleReport::summary(const RunReport& report) {
+  std::fprintf(out_, "\n%-9s %-18s %-7s %8s\n", "lab", "scenario", "verdict", "time");
+  for (const ScenarioResult& result : report.results) {
+    std::fprintf(out_, "%-9s %-18s %s%-7s%s %6.2f s\n", result.lab.c_str(), result.scenario.c_str(),
+                 colour(result.verdict), verdict_name(result.verdict), reset(), result.seconds);
+  }
+  for (const ScenarioResult& result : report.results) {
+    if (result.verdict == Verdict::passed) continue;
+    std::fprintf(out_, "\n%s%s %s/%s%s\n", colour(result.verdict), label(result.verdict),
+                 result.lab.c_str(), result.scenario.c_str(), reset());
+    if (result.verdict == Verdict::failed) {
+      std::fprintf(out_, "  expected: %s\n", result.finding.expected.c_str());
+      std::fprintf(out_, "  happened: %s\n", indented(result.finding.happened, "            ").c_str());
+      std::fprintf(out_, "  meaning:  %s\n", result.finding.meaning.c_str());
+    } else {
+      std::fprintf(out_, "  %s\n", result.note.c_str());
+    }
+    if (!result.pcap.empty()) std::fprintf(out_, "  pcap:     %s\n", result.pcap.c_str());
+    if (!result.stderr_log.empty()) {
+      std::fprintf(out_, "  logs:     %s, %s\n", result.stdout_log.c_str(), result.stderr_log.c_str());
+    }
+  }
+  std::fprintf(out_, "\n%d passed, %d failed, %d skipped, %d errors in %.1f s (%s mode, kernel %s)\n",
+               report.count(Verdict::passed), report.count(Verdict::failed),
+               report.count(Verdict::skipped), report.count(Verdict::error), report.seconds,
+               report.mode.c_str(), report.kernel.c_str());
+  if (report.interrupted) std::fprintf(out_, "interrupted: the remaining scenarios did not run\n");
+  std::fflush(out_);
+}
+
+}  // namespace socklab::harness

@@ -1,0 +1,25 @@
+// What a person sees in the terminal: a line per scenario as it finishes, then a summary
+// table, then every failure in plain words with where its evidence is.
+#pragma once
+
+#include <cstdio>
+
+#include "harness/engine/run_scenario.hpp"
+#include "harness/report/result.hpp"
+
+namespace socklab::harness {
+
+class ConsoleReport {
+ public:
+  explicit ConsoleReport(std::FILE* out);
+  void scenario_finished(const ScenarioResult& result, int done, int total);
+  void summary(const RunReport& report);
+
+ private:
+  const char* colour(Verdict verdict) const;
+  const char* reset() const { return colour_ ? "\033[0m" : ""; }
+  std::FILE* out_;
+  bool colour_;
+};
+
+}  // namespace socklab::harness

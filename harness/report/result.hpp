@@ -1,0 +1,53 @@
+// The outcome of a run: one ScenarioResult per scenario, and what the run was made under.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/engine/finding.hpp"
+
+namespace socklab::harness {
+
+enum class Verdict {
+  passed,
+  failed,   // the program under test did something wrong: `finding` says what
+  skipped,  // could not be judged here (e.g. needs namespaces): `note` says why; never a pass
+  error,    // the harness itself failed (`note`): says nothing about the program
+};
+const char* verdict_name(Verdict verdict);
+
+struct ScenarioResult {
+  std::string lab;
+  std::string scenario;
+  std::string purpose;
+  Verdict verdict = Verdict::error;
+  Finding finding;   // when failed
+  std::string note;  // when skipped or error; or a remark on a pass (e.g. no capture)
+  double seconds = 0;
+  std::filesystem::path server_program;
+  std::filesystem::path pcap;  // empty when nothing was captured
+  std::filesystem::path stdout_log;
+  std::filesystem::path stderr_log;
+  std::uint64_t packets = 0;
+  std::string server_exit;  // "exited with status 0"
+};
+
+struct RunReport {
+  std::string mode;  // "netns" or "loopback"
+  std::string kernel;
+  std::map<std::string, std::string> tcp_sysctls;
+  bool sysctls_pinned = false;  // false in loopback mode: the host's own values
+  std::string started_at;       // ISO 8601, UTC
+  double seconds = 0;
+  bool interrupted = false;
+  std::vector<ScenarioResult> results;
+
+  int count(Verdict verdict) const;
+  // 0: every scenario passed; 1: something failed or the harness erred; 3: nothing failed but
+  // some scenarios could not be judged here.
+  int exit_status() const;
+};
+
+}  // namespace socklab::harness

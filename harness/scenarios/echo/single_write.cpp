@@ -1,0 +1,22 @@
+// single-4mib-write: 4 MiB offered in one send(); the server must drain its socket.
+#include "harness/engine/scenario_context.hpp"
+
+using namespace std::chrono_literals;
+
+namespace socklab::harness {
+
+SOCKLAB_SCENARIO(echo_single_write,
+                 {.group = "echo",
+                  .name = "single-4mib-write",
+                  .purpose = "4 MiB in one send(): the server must read until the socket is empty"}) {
+  std::vector<EchoFlow> flows;
+  flows.emplace_back("the client", context.random_bytes(4 << 20));  // one chunk: everything
+  DriveEnd end = context.drive(flows, {.deadline = 20s, .stall = 2s});
+  context.require_complete(
+      flows, end, "all 4194304 bytes echoed",
+      "The server stopped reading while bytes were still queued in its socket. Edge-triggered "
+      "epoll reports readability when data arrives, not while it waits: a server that reads "
+      "once per report leaves the rest until a new arrival that never comes. Read until EAGAIN.");
+}
+
+}  // namespace socklab::harness
