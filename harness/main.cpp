@@ -62,11 +62,22 @@ std::string kernel_release() {
   return ::uname(&name) == 0 ? name.release : "unknown";
 }
 
+// Labs that share a scenario group are listed together, then the group's scenarios once.
 int list_labs() {
-  for (const Lab& lab : all_labs()) {
-    std::printf("%s: %s (reference: %s)\n", lab.name.c_str(), lab.title.c_str(),
-                reference_program_name(lab).c_str());
-    for (const ScenarioSpec* spec : scenarios_of(lab)) {
+  std::vector<std::string> groups_shown;
+  for (const Lab& first : all_labs()) {
+    if (std::find(groups_shown.begin(), groups_shown.end(), first.scenario_group) != groups_shown.end()) {
+      continue;
+    }
+    groups_shown.push_back(first.scenario_group);
+    std::printf("labs:\n");
+    for (const Lab& lab : all_labs()) {
+      if (lab.scenario_group != first.scenario_group) continue;
+      std::printf("  %-9s %s (reference: %s)\n", lab.name.c_str(), lab.title.c_str(),
+                  reference_program_name(lab).c_str());
+    }
+    std::printf("their scenarios, in the order they run:\n");
+    for (const ScenarioSpec* spec : scenarios_of(first)) {
       std::printf("  %-18s %s\n", spec->name.c_str(), spec->purpose.c_str());
     }
   }

@@ -25,7 +25,10 @@ sockaddr_in ipv4_address(const std::string& host, std::uint16_t port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
-  if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) == 1) return address;
+  // RFC 6761: "localhost" is the loopback address, with or without an /etc/hosts that says so
+  // (a minimal container may have none).
+  const std::string numeric = host == "localhost" ? "127.0.0.1" : host;
+  if (::inet_pton(AF_INET, numeric.c_str(), &address.sin_addr) == 1) return address;
   // Not a dotted quad: let the resolver turn a name such as "localhost" into an IPv4 address.
   addrinfo hints{};
   hints.ai_family = AF_INET;

@@ -66,6 +66,7 @@ bool EchoFlow::failed() const {
 
 void EchoFlow::attach(Fd socket, SteadyClock::time_point drive_start, std::uint64_t seed) {
   socket_ = std::move(socket);
+  attached_ = true;
   random_.seed(seed);
   drive_start_ = drive_start;
   next_send_at_ = drive_start + start_delay_;

@@ -56,6 +56,7 @@ class EchoFlow {
 
   // --- used by FlowDriver ---
   void attach(Fd socket, SteadyClock::time_point drive_start, std::uint64_t seed);
+  bool attached() const { return attached_; }
   int fd() const { return socket_.get(); }
   std::uint32_t wanted_events(SteadyClock::time_point now) const;
   // Handles readiness; returns true when it made progress (bytes moved, state changed).
@@ -89,6 +90,7 @@ class EchoFlow {
   int receive_buffer_ = 0;
 
   Fd socket_;
+  bool attached_ = false;
   std::mt19937_64 random_;
   SteadyClock::time_point drive_start_;
   SteadyClock::time_point next_send_at_;

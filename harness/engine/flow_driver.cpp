@@ -51,14 +51,17 @@ DriveEnd drive_flows(const std::vector<EchoFlow*>& flows, const Connector& conne
   std::unordered_map<int, Watched> watched;
   std::uint64_t seed = 1;
   for (EchoFlow* flow : flows) {
-    flow->attach(connect(*flow), start, seed++);
+    // A flow driven before continues where it stopped; a settled one has nothing left to do.
+    if (!flow->attached()) flow->attach(connect(*flow), start, seed);
+    ++seed;
+    if (settled(*flow) || flow->fd() < 0) continue;
     epoll_event event{};
-    event.events = EPOLLOUT;
+    event.events = flow->wanted_events(start);
     event.data.fd = flow->fd();
     if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, flow->fd(), &event) != 0) {
       throw_errno("epoll_ctl(ADD)", errno);
     }
-    watched.emplace(flow->fd(), Watched{flow, EPOLLOUT});
+    watched.emplace(flow->fd(), Watched{flow, event.events});
   }
 
   auto last_progress = start;

@@ -97,6 +97,16 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
     result.server_exit = server.stop(settings.stop_grace).status.describe();
     return;
   }
+  if (ready.host != host && ready.host != "0.0.0.0") {
+    record_failure(result, {"the server to listen on the address given by --host (" + host + ")",
+                            "it printed 'listening on " + ready.host + ":" +
+                                std::to_string(ready.port) + "'",
+                            "Clients on other hosts reach the server at " + host + "; a socket "
+                            "bound to another address never sees their SYNs. Bind the address "
+                            "given by --host."});
+    result.server_exit = server.stop(settings.stop_grace).status.describe();
+    return;
+  }
   int baseline_fds = server.facts().open_fds;
 
   std::optional<PacketCapture> capture;

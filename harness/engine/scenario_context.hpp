@@ -35,6 +35,7 @@ class ScenarioContext {
   std::mt19937_64& random() { return random_; }
 
   // Connects and runs the flows until each completes or fails, they stall, or time is up.
+  // Driving the same flows again continues them where they stopped.
   DriveEnd drive(std::vector<EchoFlow>& flows, DriveLimits limits = {});
   // Fails the scenario unless every flow completed. `expected` says what they should have
   // done; `stall_meaning` explains, in TCP terms, a server that stopped moving bytes.
@@ -42,6 +43,10 @@ class ScenarioContext {
                         const std::string& stall_meaning);
 
   ProcessFacts server_facts() const { return server_.facts(); }
+  // Stops the server's processes (SIGSTOP) and lets them run again (SIGCONT): what arrives in
+  // between is queued by the kernel and found all at once, as by a server that was busy.
+  void freeze_server() { server_.freeze(); }
+  void thaw_server() { server_.thaw(); }
   // Fails with the crash verdict (signal, last lines of stderr) if the server has died.
   void require_server_alive(const std::string& during);
   int connections_opened() const { return connections_opened_; }

@@ -88,6 +88,14 @@ int kill_everything_left(pid_t leader, ino_t netns_inode, std::vector<ProcStat> 
 
 }  // namespace
 
+void SupervisedProcess::freeze() {
+  if (alive()) detail::signal_group(pid_, SIGSTOP);
+}
+
+void SupervisedProcess::thaw() {
+  if (alive()) detail::signal_group(pid_, SIGCONT);
+}
+
 SupervisedProcess::StopResult SupervisedProcess::stop(std::chrono::milliseconds grace) {
   if (stop_result_) return *stop_result_;
   const auto deadline = SteadyClock::now() + grace;
@@ -98,6 +106,9 @@ SupervisedProcess::StopResult SupervisedProcess::stop(std::chrono::milliseconds 
   for (const ProcStat& member : members) {
     if (member.pgid != pid_) detail::signal_process(member, SIGTERM);
   }
+  // A frozen program (freeze()) cannot act on SIGTERM until it runs again; kill(1) sends
+  // SIGCONT after SIGTERM for the same reason.
+  detail::signal_group(pid_, SIGCONT);
   StopResult result;
   result.needed_sigkill = !wait_for_exit(deadline);
   wait_for_members(members, deadline);

@@ -100,6 +100,11 @@ class SupervisedProcess {
   // The exit status once it has ended.
   std::optional<ExitStatus> exit_status() const { return exit_status_; }
 
+  // SIGSTOP / SIGCONT to the whole group: the program stops running, as a busy or descheduled
+  // server would, while its kernel goes on completing handshakes and queueing bytes for it.
+  void freeze();
+  void thaw();
+
   // SIGTERM to the process group, up to `grace` for it to exit, then SIGKILL to the group and
   // to any descendant that left it. Returns how the main process ended and whether SIGKILL was
   // needed (a server that ignores SIGTERM breaks the contract). Calling it again returns the

@@ -51,15 +51,17 @@ TEST_P(EchoIntegrity, EchoesSixteenMebibytesIntactWithRandomWriteAndReadSizes) {
   EXPECT_EQ(server.stop(), ServerExit::exited(0)) << server.stderr_log();
 }
 
-TEST_P(EchoIntegrity, EchoesIntactThroughASmallReceiveWindow) {
-  ServerProcess server(server_program(), {"--port", "0", "--high-water", "65536"});
-  // A 4 KiB receive buffer on this side keeps the server's socket buffer nearly full, so most
-  // of the server's sends are partial: a server that drops the unsent rest of a partial send,
-  // or sends it twice, corrupts the stream here.
-  Fd client = connect_client(server.port(), /*receive_buffer_bytes=*/4096);
-  const std::string data = random_bytes(4 * 1024 * 1024, /*seed=*/12);
-  // 4 MiB through a 4 KiB window takes about a second; 60 s is for a sanitizer build.
-  std::string received = echo_concurrently(client.get(), data, deadline_after(60s));
+TEST_P(EchoIntegrity, EchoesIntactWhenTheClientStartsReadingLate) {
+  ServerProcess server(server_program(), {"--port", "0"});
+  Fd client = connect_client(server.port());
+  // 8 MiB before reading a byte: the server fills its socket buffer, so its last sends before it
+  // stops are partial, and what it still holds must come out in order once this client reads.
+  // A server that drops the unsent rest of a partial send, or sends it twice, fails here.
+  const std::string data = random_bytes(8 * 1024 * 1024, /*seed=*/12);
+  EchoOptions options;
+  options.already_sent = send_without_reading(client.get(), data, 500ms);
+  wait_until_server_reads_all_or_stops(client.get(), 500ms, deadline_after(10s));
+  std::string received = echo_concurrently(client.get(), data, deadline_after(60s), options);
   EXPECT_TRUE(received == data) << first_difference(data, received);
   EXPECT_EQ(server.stop(), ServerExit::exited(0)) << server.stderr_log();
 }

@@ -48,22 +48,6 @@ Fd connect_client(std::uint16_t port) {
   return connection;
 }
 
-Fd connect_client(std::uint16_t port, int receive_buffer_bytes) {
-  Fd connection(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!connection) throw_errno("socket", errno);
-  if (::setsockopt(connection.get(), SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes,
-                   sizeof receive_buffer_bytes) != 0) {
-    throw_errno("setsockopt(SO_RCVBUF)", errno);
-  }
-  sockaddr_in server = ipv4_address("127.0.0.1", port);
-  // Not retried on EINTR: an interrupted connect goes on in the background (see connect_tcp).
-  if (::connect(connection.get(), reinterpret_cast<sockaddr*>(&server), sizeof server) != 0) {
-    throw_errno("connect " + address_text(server), errno);
-  }
-  set_nonblocking(connection.get());
-  return connection;
-}
-
 bool wait_for(int fd, short events, Deadline deadline) {
   for (;;) {
     pollfd ready{fd, events, 0};

@@ -25,9 +25,6 @@ Deadline deadline_after(std::chrono::milliseconds timeout);
 // A blocking connect to 127.0.0.1:port (on loopback it completes once the handshake is in the
 // server's accept queue, whether or not the server has called accept yet), then O_NONBLOCK.
 Fd connect_client(std::uint16_t port);
-// The same with SO_RCVBUF set to `receive_buffer_bytes` before connecting (the window scale is
-// agreed in the handshake): a small receive window makes the server's socket buffer fill up.
-Fd connect_client(std::uint16_t port, int receive_buffer_bytes);
 
 // Waits until fd reports one of `events` (POLLIN, POLLOUT), or an error or hang-up; false when
 // the deadline passes first.

@@ -8,11 +8,18 @@ namespace socklab::harness {
 SOCKLAB_SCENARIO(echo_connect_burst,
                  {.group = "echo",
                   .name = "connect-burst",
-                  .purpose = "200 simultaneous connects: every one accepted and served"}) {
+                  .purpose = "200 connects queued while the server is busy: every one accepted and served"}) {
   std::vector<EchoFlow> flows;
   for (int i = 0; i < 200; ++i) {
     flows.emplace_back("connection " + std::to_string(i), context.random_bytes(100));
   }
+  // The server is frozen while the 200 handshakes complete (the kernel completes them without
+  // it) and their bytes arrive: on resumption it finds them all queued behind one readiness
+  // report for the listening socket, as a busy server would. The first drive ends when its
+  // 500 ms are up; nothing can complete before the server runs again.
+  context.freeze_server();
+  context.drive(flows, {.deadline = 500ms, .stall = 500ms});
+  context.thaw_server();
   DriveEnd end = context.drive(flows, {.deadline = 20s, .stall = 3s});
   context.require_complete(
       flows, end, "all 200 connections accepted and their 100 bytes echoed",
