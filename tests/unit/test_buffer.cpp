@@ -12,24 +12,10 @@
 #include "net/errno_text.hpp"
 #include "net/fd.hpp"
 #include "net/socket.hpp"
+#include "tests/unit/socket_pair.hpp"
 
 namespace socklab {
 namespace {
-
-struct SocketPair {
-  Fd ours;
-  Fd peer;
-};
-
-// A connected pair of non-blocking Unix stream sockets: a byte stream like TCP, without the
-// network stack's timing, so what one side sends is queued at the other before send returns.
-SocketPair make_socket_pair() {
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
-    throw_errno("socketpair", errno);
-  }
-  return {Fd(fds[0]), Fd(fds[1])};
-}
 
 void set_buffer_size(int fd, int option, int bytes) {
   if (::setsockopt(fd, SOL_SOCKET, option, &bytes, sizeof bytes) != 0) {

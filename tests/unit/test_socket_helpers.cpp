@@ -20,6 +20,7 @@
 #include <system_error>
 #include <vector>
 
+#include "tests/unit/socket_pair.hpp"
 #include "net/acceptor.hpp"
 #include "net/connection.hpp"
 #include "net/errno_text.hpp"
@@ -35,20 +36,6 @@ using namespace std::chrono_literals;
 // microseconds; the margin is for loaded CI machines and sanitizer builds.
 constexpr int kEventTimeoutMs = 5000;
 
-struct SocketPair {
-  Fd ours;
-  Fd peer;
-};
-
-// Non-blocking Unix stream sockets: a byte stream like TCP whose sends are queued at the peer
-// before send returns, so the tests need no waiting.
-SocketPair make_socket_pair() {
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
-    throw_errno("socketpair", errno);
-  }
-  return {Fd(fds[0]), Fd(fds[1])};
-}
 
 struct TcpPair {
   Fd listener;
