@@ -32,6 +32,10 @@ EchoFlow& EchoFlow::start_after(std::chrono::milliseconds delay) {
   start_delay_ = delay;
   return *this;
 }
+EchoFlow& EchoFlow::start_reading_after(std::chrono::milliseconds delay) {
+  read_delay_ = delay;
+  return *this;
+}
 EchoFlow& EchoFlow::half_close_when_sent() {
   half_close_ = true;
   return *this;
@@ -111,6 +115,9 @@ bool EchoFlow::on_events(std::uint32_t events, SteadyClock::time_point now) {
 std::optional<SteadyClock::time_point> EchoFlow::next_timer() const {
   std::optional<SteadyClock::time_point> next;
   if (connected_ && chunk_left_ == 0 && sent_ < payload_.size()) next = next_send_at_;
+  if (auto reading_starts = drive_start_ + read_delay_; SteadyClock::now() < reading_starts) {
+    if (!next || reading_starts < *next) next = reading_starts;
+  }
   if (pace_bytes_ > 0) {
     auto periods = (SteadyClock::now() - drive_start_) / pace_period_ + 1;
     auto refill = drive_start_ + periods * pace_period_;
@@ -199,6 +206,7 @@ bool EchoFlow::reading_allowed(SteadyClock::time_point now) const {
 }
 
 std::size_t EchoFlow::read_budget(SteadyClock::time_point now) const {
+  if (now < drive_start_ + read_delay_) return 0;
   if (pace_bytes_ == 0) return SIZE_MAX;
   auto periods = static_cast<std::size_t>((now - drive_start_) / pace_period_) + 1;
   std::size_t allowed = periods * pace_bytes_;

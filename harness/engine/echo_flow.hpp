@@ -29,6 +29,8 @@ class EchoFlow {
   EchoFlow& start_after(std::chrono::milliseconds delay);
   // shutdown(SHUT_WR) once everything is sent; the echo must then end with the server's FIN.
   EchoFlow& half_close_when_sent();
+  // Read nothing until this long after the drive starts: the echo piles up at the server.
+  EchoFlow& start_reading_after(std::chrono::milliseconds delay);
   // Read at most `bytes` per `period`: a slow reader, whose receive window fills up.
   EchoFlow& read_pace(std::size_t bytes, std::chrono::milliseconds period);
   // SO_RCVBUF set before connecting: a small receive window, so the server's sends meet a full
@@ -83,6 +85,7 @@ class EchoFlow {
   std::chrono::milliseconds longest_pause_{0};
   double pause_probability_ = 0;
   std::chrono::milliseconds start_delay_{0};
+  std::chrono::milliseconds read_delay_{0};
   bool half_close_ = false;
   std::size_t pace_bytes_ = 0;  // 0: read as fast as possible
   std::chrono::milliseconds pace_period_{0};

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -264,6 +265,24 @@ std::size_t ServerProcess::open_fd_count() const {
     ++count;
   }
   return count;
+}
+
+milliseconds ServerProcess::cpu_time() const {
+  std::string path = "/proc/" + std::to_string(pid_) + "/stat";
+  std::ifstream stat(path);
+  std::string line;
+  std::getline(stat, line);
+  // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so the fields are
+  // counted from the last ')'. utime and stime are fields 14 and 15, in clock ticks.
+  std::size_t after_comm = line.rfind(')');
+  if (after_comm == std::string::npos) throw std::runtime_error("cannot parse " + path);
+  std::istringstream fields(line.substr(after_comm + 1));
+  std::string skipped;
+  for (int field = 3; field < 14; ++field) fields >> skipped;
+  unsigned long long user_ticks = 0;
+  unsigned long long system_ticks = 0;
+  if (!(fields >> user_ticks >> system_ticks)) throw std::runtime_error("cannot parse " + path);
+  return milliseconds((user_ticks + system_ticks) * 1000 / ::sysconf(_SC_CLK_TCK));
 }
 
 std::size_t ServerProcess::status_field_bytes(std::string_view field) const {

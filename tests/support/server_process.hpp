@@ -89,6 +89,9 @@ class ServerProcess {
   // Open descriptors, counted in /proc/PID/fd: a leak shows as a count that stays up after
   // the clients have gone.
   std::size_t open_fd_count() const;
+  // CPU time used so far, user and system, all threads (/proc/PID/stat): a server waiting for
+  // events uses almost none; one in a busy loop uses all it can get.
+  std::chrono::milliseconds cpu_time() const;
   // VmRSS and VmHWM (the peak RSS so far) from /proc/PID/status, in bytes.
   std::size_t resident_bytes() const;
   std::size_t peak_resident_bytes() const;

@@ -11,19 +11,20 @@ SOCKLAB_SCENARIO(echo_half_close,
                   .name = "half-close",
                   .purpose = "client FIN while the echo is pending: all data, then the server's FIN"}) {
   std::vector<EchoFlow> flows;
-  // The client reads slowly (256 KiB per 10 ms through a 64 KiB receive buffer), and 8 MiB is
-  // more than the server's socket buffer may hold (tcp_wmem: 4 MiB): when our FIN reaches the
-  // server, part of the echo still waits in the server's own memory, and a server that closes
-  // as soon as read() returns 0 loses it.
-  flows.emplace_back("the client", context.random_bytes(8 << 20));
+  // The client sends 1 MiB and its FIN but reads nothing for the first 500 ms, through a
+  // 64 KiB receive buffer: when the server reads our FIN, most of the echo is still in its own
+  // memory (the kernel holds only what the small window lets through), and a server that closes
+  // as soon as read() returns 0 loses it. Then the client reads 256 KiB per 10 ms.
+  flows.emplace_back("the client", context.random_bytes(1 << 20));
   flows.back()
       .chunk_sizes(16 << 10, 64 << 10)
       .half_close_when_sent()
       .receive_buffer(64 << 10)
+      .start_reading_after(500ms)
       .read_pace(256 << 10, 10ms);
   DriveEnd end = context.drive(flows, {.deadline = 20s, .stall = 3s});
   context.require_complete(
-      flows, end, "all 8388608 bytes echoed after our FIN, then the server's FIN",
+      flows, end, "all 1048576 bytes echoed after our FIN, then the server's FIN",
       "After the peer's FIN (read() returns 0) the connection is half-closed, not closed: the "
       "server must finish sending what it owes and then close, which sends its own FIN.");
 }

@@ -1,0 +1,31 @@
+// The references pass every scenario of their lab: the other half of "every check can fail"
+// (tests/mutants), and what `make demo` shows.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/harness/socklab_run.hpp"
+
+namespace {
+
+class ReferencePasses : public testing::TestWithParam<const char*> {};
+
+TEST_P(ReferencePasses, EveryScenarioOfItsLab) {
+  socklab::testing::SocklabRun run =
+      socklab::testing::run_socklab_check(std::string(GetParam()) + " -j 2", GetParam());
+  EXPECT_EQ(run.exit_status, 0) << run.output;
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  EXPECT_EQ(run.report["summary"]["failed"], 0) << run.output;
+  EXPECT_EQ(run.report["summary"]["errors"], 0) << run.output;
+  EXPECT_GT(run.report["summary"]["passed"], 0) << run.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(References, ReferencePasses,
+                         testing::Values("blocking", "select", "poll", "epoll-lt", "epoll-et"),
+                         [](const testing::TestParamInfo<const char*>& param) {
+                           std::string name = param.param;
+                           for (char& c : name) c = (c == '-') ? '_' : c;
+                           return name;
+                         });
+
+}  // namespace
