@@ -26,10 +26,9 @@ TEST_P(EchoIntegrity, EchoesSixteenMebibytesIntactWithRandomWriteAndReadSizes) {
   const std::string data = random_bytes(16 * 1024 * 1024, /*seed=*/20240601);
   // Write sizes spread evenly over the powers of two from 1 byte to 128 KiB: a third of the
   // writes are under 64 bytes (many tiny segments), and the largest overrun the socket buffer.
-  // Reads are drawn the same way up to 64 KiB, so this client reads more slowly than it writes:
-  // the server's socket buffer fills and its sends are often partial, so a server that loses
-  // the unsent rest of a partial send fails here. The seeds are fixed: every run makes the same
-  // calls (how the kernel splits and merges them still varies).
+  // Read sizes are drawn the same way up to 64 KiB, so the echo is taken in pieces unrelated to
+  // the writes. The seeds are fixed, so every run makes the same calls (how the kernel splits
+  // and merges the bytes in between still varies).
   std::mt19937 write_generator(7);
   std::mt19937 read_generator(8);
   std::uniform_real_distribution<double> write_exponent(0.0, 17.0);

@@ -65,7 +65,7 @@ ChunkSizes fixed_chunk_size(std::size_t size);
 
 struct EchoOptions {
   ChunkSizes next_write_size = fixed_chunk_size(64 * 1024);
-  // The most each read asks for; reading in small pieces makes the server's sends partial.
+  // The most each read asks for.
   ChunkSizes next_read_size = fixed_chunk_size(64 * 1024);
   // Send FIN right after the last write, while most of the echo may still be owed.
   bool half_close_when_sent = false;
