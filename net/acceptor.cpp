@@ -10,7 +10,12 @@
 namespace socklab {
 namespace {
 
-Fd open_reserve() { return Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC)); }
+Fd open_reserve() {
+  Fd reserve(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  // Without it an EMFILE leaves the connection queued and a level-triggered loop spinning.
+  if (!reserve) throw_errno("open /dev/null (the descriptor kept in reserve for EMFILE)", errno);
+  return reserve;
+}
 
 }  // namespace
 

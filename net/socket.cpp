@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -66,13 +67,19 @@ Fd connect_tcp(const std::string& host, std::uint16_t port) {
   sockaddr_in address = ipv4_address(host, port);
   Fd socket_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!socket_fd) throw_errno("socket", errno);
-  int rc;
-  // A blocking connect interrupted by a signal keeps connecting in the background; calling it
-  // again reports EALREADY/EISCONN, so only retry while it has not started.
-  do {
-    rc = ::connect(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address);
-  } while (rc != 0 && errno == EINTR);
-  if (rc != 0) throw_errno("connect " + address_text(address), errno);
+  if (::connect(socket_fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (errno != EINTR) throw_errno("connect " + address_text(address), errno);
+    // A blocking connect interrupted by a signal goes on in the background, and calling connect
+    // again would only report EALREADY: wait for writability and read the outcome instead.
+    pollfd writable{socket_fd.get(), POLLOUT, 0};
+    while (::poll(&writable, 1, -1) < 0) {
+      if (errno != EINTR) throw_errno("poll", errno);
+    }
+    int error = 0;
+    socklen_t length = sizeof error;
+    if (::getsockopt(socket_fd.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+    if (error != 0) throw_errno("connect " + address_text(address), error);
+  }
   return socket_fd;
 }
 

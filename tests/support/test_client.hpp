@@ -90,7 +90,8 @@ std::size_t send_without_reading(int fd, std::string_view data, std::chrono::mil
 // (SIOCOUTQ): 0 means everything, FIN included, has reached the server's socket.
 std::size_t unacknowledged_bytes(int fd);
 // Bytes that have reached the server's socket but that the server has not read yet, counting
-// our FIN as one: the rx_queue column of /proc/net/tcp for the server's end of this connection.
+// our FIN as one: the rx_queue column of /proc/net/tcp for the server's end of this connection
+// (0 once the server has closed it).
 std::size_t unread_by_server(int fd);
 // Waits until the server has read everything sent on `fd` (FIN included), or until neither count
 // above has changed for `quiet_period`, which is how a server that stopped reading looks from

@@ -16,10 +16,13 @@ SOCKLAB_SCENARIO(echo_vanishing_client,
   std::vector<EchoFlow> vanishing;
   for (int i = 0; i < 5; ++i) {
     // 768 KiB sent and half-closed, 16 KiB read, then close() with SO_LINGER {1, 0}: RST
-    // reaches the server while it is still writing the echo, in CLOSE_WAIT.
+    // reaches the server while it is still writing the echo, in CLOSE_WAIT. The 16 KiB receive
+    // window keeps the server's socket buffer small, so most of the echo is still in the
+    // server's memory and its next send() meets the RST (EPIPE).
     vanishing.emplace_back("vanishing client " + std::to_string(i), context.random_bytes(768 << 10));
     vanishing.back()
         .chunk_sizes(16 << 10, 64 << 10)
+        .receive_buffer(16 << 10)
         .half_close_when_sent()
         .read_pace(16 << 10, 10s)
         .reset_after_echo(16 << 10);
