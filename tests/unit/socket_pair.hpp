@@ -1,11 +1,13 @@
-// A connected pair of non-blocking Unix stream sockets for unit tests: a byte stream like TCP,
+// Socket helpers for unit tests. A connected pair of non-blocking Unix stream sockets: a byte stream like TCP,
 // without the network stack's timing, so what one side sends is queued at the other before
 // send() returns and the tests need no waiting.
 #pragma once
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstddef>
 
 #include "net/errno_text.hpp"
 #include "net/fd.hpp"
@@ -23,6 +25,19 @@ inline SocketPair make_socket_pair() {
     throw_errno("socketpair", errno);
   }
   return {Fd(fds[0]), Fd(fds[1])};
+}
+
+inline void set_buffer_size(int fd, int option, int bytes) {
+  if (::setsockopt(fd, SOL_SOCKET, option, &bytes, sizeof bytes) != 0) {
+    throw_errno("setsockopt", errno);
+  }
+}
+
+// Bytes waiting in fd's receive queue (SIOCINQ, the same request as FIONREAD).
+inline std::size_t queued_bytes(int fd) {
+  int count = 0;
+  if (::ioctl(fd, FIONREAD, &count) != 0) throw_errno("ioctl(FIONREAD)", errno);
+  return static_cast<std::size_t>(count);
 }
 
 }  // namespace socklab

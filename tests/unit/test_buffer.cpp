@@ -17,19 +17,6 @@
 namespace socklab {
 namespace {
 
-void set_buffer_size(int fd, int option, int bytes) {
-  if (::setsockopt(fd, SOL_SOCKET, option, &bytes, sizeof bytes) != 0) {
-    throw_errno("setsockopt", errno);
-  }
-}
-
-// Bytes waiting in fd's receive queue (SIOCINQ, the same request as FIONREAD).
-std::size_t queued_bytes(int fd) {
-  int count = 0;
-  if (::ioctl(fd, FIONREAD, &count) != 0) throw_errno("ioctl(FIONREAD)", errno);
-  return static_cast<std::size_t>(count);
-}
-
 // Distinct bytes, so a byte out of place or repeated shows up in a comparison.
 std::string pattern(std::size_t size, std::size_t seed = 0) {
   std::string bytes(size, '\0');

@@ -74,18 +74,6 @@ int int_option(int fd, int level, int name) {
   return value;
 }
 
-void set_buffer_size(int fd, int option, int bytes) {
-  if (::setsockopt(fd, SOL_SOCKET, option, &bytes, sizeof bytes) != 0) {
-    throw_errno("setsockopt", errno);
-  }
-}
-
-std::size_t queued_bytes(int fd) {
-  int count = 0;
-  if (::ioctl(fd, FIONREAD, &count) != 0) throw_errno("ioctl(FIONREAD)", errno);
-  return static_cast<std::size_t>(count);
-}
-
 std::string pattern(std::size_t size) {
   std::string bytes(size, '\0');
   for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>(i * 7 % 251);
