@@ -10,6 +10,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -55,6 +56,10 @@ struct CaptureState {
   std::atomic<SteadyClock::rep> last_packet{0};  // steady-clock ticks of the last packet
   std::string failure;  // written by the capture thread before it ends, read after join
   std::optional<CaptureSummary> summary;
+  // The TCP headers seen so far, for checks made while the scenario runs (a forged RST takes
+  // its sequence number from here). Appended by the capture thread, copied by segments().
+  mutable std::mutex segments_mutex;
+  std::vector<TcpSegment> segments;  // guarded by segments_mutex
 
   [[noreturn]] void fail(const std::string& what) const {
     throw std::runtime_error("capture on " + place + ": " + what);
@@ -71,6 +76,11 @@ struct CaptureState {
 void write_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
   auto& state = *reinterpret_cast<CaptureState*>(user);
   pcap_dump(reinterpret_cast<u_char*>(state.dumper.get()), header, bytes);
+  double time = static_cast<double>(header->ts.tv_sec) + header->ts.tv_usec / 1e6;
+  if (auto segment = parse_ethernet_tcp(bytes, header->caplen, time)) {
+    std::lock_guard lock(state.segments_mutex);
+    state.segments.push_back(*segment);
+  }
   state.packets_written.fetch_add(1, std::memory_order_relaxed);
   state.note_packet_time();
 }
@@ -159,6 +169,11 @@ PacketCapture PacketCapture::start(const NetNamespace& netns, const std::string&
 }
 
 PacketCapture::PacketCapture(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+std::vector<TcpSegment> PacketCapture::segments() const {
+  std::lock_guard lock(state_->segments_mutex);
+  return state_->segments;
+}
 PacketCapture::PacketCapture(PacketCapture&&) noexcept = default;
 
 PacketCapture::~PacketCapture() {

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/sandbox/net_namespace.hpp"
+#include "harness/trace/tcp_segment.hpp"
 
 namespace socklab::harness {
 
@@ -34,6 +36,10 @@ class PacketCapture {
   PacketCapture(PacketCapture&&) noexcept;
   PacketCapture& operator=(PacketCapture&&) = delete;
   ~PacketCapture();  // stops if still running
+
+  // Every TCP segment captured so far (IPv4 over Ethernet), oldest first. The capture runs in
+  // immediate mode, so a segment is here within a moment of crossing the interface.
+  std::vector<TcpSegment> segments() const;
 
   // Waits until no packet has arrived for `quiet` (at most `limit` in all), then stops the
   // thread, flushes and closes the file.

@@ -1,6 +1,8 @@
 #include "harness/engine/echo_flow.hpp"
 
+#include <arpa/inet.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -54,9 +56,19 @@ EchoFlow& EchoFlow::reset_after_echo(std::size_t bytes) {
   return *this;
 }
 
+EchoFlow& EchoFlow::leave_echo_unread() {
+  leave_unread_ = true;
+  return *this;
+}
+EchoFlow& EchoFlow::continue_on(Fd connected_socket) {
+  socket_ = std::move(connected_socket);
+  return *this;
+}
+
 bool EchoFlow::complete() const {
   if (!connected_ || failed()) return false;
   if (reset_after_) return reset_sent_;
+  if (leave_unread_) return sent_ == payload_.size() && unread_bytes() >= payload_.size();
   bool all_echoed = sent_ == payload_.size() && echoed_ == payload_.size();
   return all_echoed && (!half_close_ || fin_received_);
 }
@@ -69,7 +81,12 @@ bool EchoFlow::failed() const {
 }
 
 void EchoFlow::attach(Fd socket, SteadyClock::time_point drive_start, std::uint64_t seed) {
-  socket_ = std::move(socket);
+  // A flow that continues an open connection is connected already: no handshake to wait for.
+  if (socket_) {
+    connected_ = true;
+  } else {
+    socket_ = std::move(socket);
+  }
   attached_ = true;
   random_.seed(seed);
   drive_start_ = drive_start;
@@ -202,7 +219,7 @@ void EchoFlow::abort_with_reset() {
 }
 
 bool EchoFlow::reading_allowed(SteadyClock::time_point now) const {
-  return !reset_sent_ && read_budget(now) > 0;
+  return !reset_sent_ && !leave_unread_ && read_budget(now) > 0;
 }
 
 std::size_t EchoFlow::read_budget(SteadyClock::time_point now) const {
@@ -211,6 +228,22 @@ std::size_t EchoFlow::read_budget(SteadyClock::time_point now) const {
   auto periods = static_cast<std::size_t>((now - drive_start_) / pace_period_) + 1;
   std::size_t allowed = periods * pace_bytes_;
   return allowed > received_total_ ? allowed - received_total_ : 0;
+}
+
+TcpEndpoint EchoFlow::local_endpoint() const {
+  sockaddr_in address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(socket_.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw_errno("getsockname (" + label_ + ")", errno);
+  }
+  return {address.sin_addr.s_addr, ntohs(address.sin_port)};
+}
+
+std::size_t EchoFlow::unread_bytes() const {
+  if (!socket_) return 0;  // handed over or closed: nothing left to read here
+  int queued = 0;
+  if (::ioctl(socket_.get(), FIONREAD, &queued) != 0) throw_errno("ioctl(FIONREAD) (" + label_ + ")", errno);
+  return static_cast<std::size_t>(queued);
 }
 
 std::string EchoFlow::describe() const {
@@ -223,6 +256,10 @@ std::string EchoFlow::describe() const {
                          std::to_string(sent_) + " sent bytes back";
   if (sent_ < payload_.size()) {
     progress += " (" + std::to_string(payload_.size() - sent_) + " bytes not yet accepted by send())";
+  }
+  if (leave_unread_ && error_number_ == 0) {
+    return who + ": sent " + std::to_string(sent_) + " of " + std::to_string(payload_.size()) +
+           " bytes; " + std::to_string(unread_bytes()) + " bytes of echo arrived (left unread)";
   }
   if (mismatch_offset_) {
     return who + ": the echo differs from what we sent at byte " + std::to_string(*mismatch_offset_) +

@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 
+#include "harness/trace/tcp_segment.hpp"
 #include "net/fd.hpp"
 
 namespace socklab::harness {
@@ -39,6 +40,12 @@ class EchoFlow {
   // Once `bytes` of echo have arrived (and everything is sent), close with SO_LINGER {1, 0}:
   // the kernel sends RST, as when a client process crashes with unread data.
   EchoFlow& reset_after_echo(std::size_t bytes);
+  // Never read: the flow is complete once the whole echo waits in the receive queue, unread,
+  // as in a client that crashes before reading its reply.
+  EchoFlow& leave_echo_unread();
+  // Talk on a connection that is already open (taken from an earlier flow) instead of
+  // opening one.
+  EchoFlow& continue_on(Fd connected_socket);
 
   // --- what happened ---
   const std::string& label() const { return label_; }
@@ -56,9 +63,18 @@ class EchoFlow {
   // Plain words for the verdict: "client 3 got 40960 of 65536 bytes back, then nothing".
   std::string describe() const;
 
+  // --- after driving, for faults that act on the connection itself ---
+  // The client's side of the connection as the server sees it ("198.18.0.10:41234").
+  TcpEndpoint local_endpoint() const;
+  // Bytes the server sent that wait unread in this client's receive queue (FIONREAD).
+  std::size_t unread_bytes() const;
+  // Gives up the socket (to a PeerProcess that will crash with it); the flow is done.
+  Fd take_socket() { return std::move(socket_); }
+
   // --- used by FlowDriver ---
   void attach(Fd socket, SteadyClock::time_point drive_start, std::uint64_t seed);
   bool attached() const { return attached_; }
+  bool has_own_connection() const { return static_cast<bool>(socket_); }
   int fd() const { return socket_.get(); }
   std::uint32_t wanted_events(SteadyClock::time_point now) const;
   // Handles readiness; returns true when it made progress (bytes moved, state changed).
@@ -91,6 +107,7 @@ class EchoFlow {
   std::chrono::milliseconds pace_period_{0};
   std::optional<std::size_t> reset_after_;
   int receive_buffer_ = 0;
+  bool leave_unread_ = false;
 
   Fd socket_;
   bool attached_ = false;

@@ -52,7 +52,9 @@ DriveEnd drive_flows(const std::vector<EchoFlow*>& flows, const Connector& conne
   std::uint64_t seed = 1;
   for (EchoFlow* flow : flows) {
     // A flow driven before continues where it stopped; a settled one has nothing left to do.
-    if (!flow->attached()) flow->attach(connect(*flow), start, seed);
+    if (!flow->attached()) {
+      flow->attach(flow->has_own_connection() ? Fd() : connect(*flow), start, seed);
+    }
     ++seed;
     if (settled(*flow) || flow->fd() < 0) continue;
     epoll_event event{};

@@ -10,6 +10,9 @@ namespace {
 const std::vector<std::string> kEchoOrder = {
     "integrity",        "pipelined",  "many-clients",     "connect-burst", "single-4mib-write",
     "half-close",       "vanishing-client", "slow-sender", "idle-connections",
+    // Faults: crashed, reset and vanished peers, then peers that stop reading or read slowly.
+    "peer-crash", "abortive-close", "forged-rst", "middlebox-rst", "host-crash-keepalive",
+    "host-crash-idle-timeout", "host-reboot", "full-send-buffer", "slow-reader",
 };
 
 std::size_t rank(const ScenarioSpec& spec) {

@@ -5,6 +5,7 @@
 
 #include "harness/capture/packet_capture.hpp"
 #include "harness/engine/interruption.hpp"
+#include "harness/engine/process_checks.hpp"
 #include "harness/engine/scenario_context.hpp"
 #include "harness/sandbox/topology.hpp"
 
@@ -12,11 +13,6 @@ namespace socklab::harness {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A server may open a descriptor or two lazily after its first client (a log file, a timer):
-// that is not a leak. A leak of one descriptor per connection exceeds this in every scenario
-// that closes more than two connections.
-constexpr int kDescriptorTolerance = 2;
 
 std::uint64_t seed_for(const ScenarioSpec& spec, std::uint64_t run_seed) {
   return std::hash<std::string>{}(spec.group + "/" + spec.name) ^ run_seed;
@@ -31,23 +27,12 @@ Finding never_listened(const std::string& problem) {
 // After the clients have closed, each connection's socket must be closed by the server too.
 std::optional<Finding> check_descriptors_released(SupervisedProcess& server, int baseline,
                                                   int connections) {
-  auto deadline = std::chrono::steady_clock::now() + 3s;
-  int open = server.facts().open_fds;
-  while (open > baseline + kDescriptorTolerance && std::chrono::steady_clock::now() < deadline) {
-    if (interrupted()) throw Interrupted();
-    std::this_thread::sleep_for(20ms);
-    if (!server.alive()) return std::nullopt;  // the crash check reports this
-    open = server.facts().open_fds;
-  }
-  if (open <= baseline + kDescriptorTolerance) return std::nullopt;
-  return Finding{
+  return descriptors_released(
+      server, baseline + kDescriptorTolerance, 3s,
       "the server to close its sockets once the " + std::to_string(connections) +
-          " clients of this scenario had closed theirs (back to " + std::to_string(baseline) +
-          " open descriptors, give or take " + std::to_string(kDescriptorTolerance) + ")",
-      "it still held " + std::to_string(open) + " descriptors 3 s after the last client closed",
-      "A socket the server never closes stays in CLOSE_WAIT with its buffers for as long as the "
-      "process lives; enough of them and accept() fails with EMFILE. Close a connection's socket "
-      "on EOF, on every error (ECONNRESET, EPIPE) and on EPOLLHUP/EPOLLERR."};
+          " clients of this scenario had closed theirs (" + std::to_string(baseline) +
+          " before them, give or take " + std::to_string(kDescriptorTolerance) + ")",
+      "after the last client closed");
 }
 
 std::optional<Finding> check_clean_stop(const SupervisedProcess::StopResult& stop,
@@ -119,13 +104,16 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   }
 
   int connections = 0;
-  try {
-    ScenarioContext context(spec, topology ? &*topology : nullptr, server,
-                            {host, ready.port}, seed_for(spec, settings.seed));
-    spec.body(context);
+  {
+    ScenarioContext context(spec, topology ? &*topology : nullptr, capture ? &*capture : nullptr,
+                            server, {host, ready.port}, seed_for(spec, settings.seed));
+    try {
+      spec.body(context);
+    } catch (const ScenarioFailure& failure) {
+      record_failure(result, failure.finding());
+    }
     connections = context.connections_opened();
-  } catch (const ScenarioFailure& failure) {
-    record_failure(result, failure.finding());
+    result.observations = context.observations();
   }
   // The flows are gone, so every client socket is closed: the server has seen FIN or RST.
   if (result.verdict != Verdict::failed && server.alive()) {

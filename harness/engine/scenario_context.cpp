@@ -7,7 +7,9 @@
 #include <csignal>
 #include <cstring>
 
+#include "harness/capture/packet_capture.hpp"
 #include "harness/engine/finding.hpp"
+#include "harness/engine/process_checks.hpp"
 #include "harness/sandbox/net_namespace.hpp"
 #include "net/errno_text.hpp"
 #include "net/socket.hpp"
@@ -43,9 +45,14 @@ std::string meaning_of(const EchoFlow& flow, const std::string& stall_meaning) {
 }  // namespace
 
 ScenarioContext::ScenarioContext(const ScenarioSpec& spec, const Topology* topology,
-                                 SupervisedProcess& server, ServerEndpoint endpoint,
-                                 std::uint64_t seed)
-    : spec_(spec), topology_(topology), server_(server), endpoint_(std::move(endpoint)), random_(seed) {}
+                                 const PacketCapture* capture, SupervisedProcess& server,
+                                 ServerEndpoint endpoint, std::uint64_t seed)
+    : spec_(spec),
+      topology_(topology),
+      capture_(capture),
+      server_(server),
+      endpoint_(std::move(endpoint)),
+      random_(seed) {}
 
 std::string ScenarioContext::random_bytes(std::size_t count) {
   std::string bytes(count, '\0');
@@ -109,9 +116,54 @@ void ScenarioContext::require_complete(const std::vector<EchoFlow>& flows, Drive
   fail({expected, happened, meaning_of(*first_problem, stall_meaning)});
 }
 
-void ScenarioContext::require_server_alive(const std::string& during) {
+void ScenarioContext::require_server_alive(const std::string& during,
+                                           const std::string& meaning_if_exited) {
   if (server_.alive()) return;
-  fail(crash_finding(*server_.exit_status(), during, server_.stderr_tail()));
+  Finding crash = crash_finding(*server_.exit_status(), during, server_.stderr_tail());
+  if (server_.exit_status()->exited && !meaning_if_exited.empty()) crash.meaning = meaning_if_exited;
+  fail(crash);
+}
+
+const NetNamespace& ScenarioContext::client_host(int host) const {
+  if (!topology_) {
+    throw std::logic_error("scenario " + spec_.name + " uses client hosts but does not set "
+                           "needs_topology, so it ran in loopback mode");
+  }
+  return topology_->client(host).netns;
+}
+
+TcpEndpoint ScenarioContext::server_tcp_endpoint() const {
+  return {ipv4_address(endpoint_.host, endpoint_.port).sin_addr.s_addr, endpoint_.port};
+}
+
+std::vector<TcpSegment> ScenarioContext::captured_segments() const {
+  return capture_ ? capture_->segments() : std::vector<TcpSegment>{};
+}
+
+void ScenarioContext::require_descriptors_at_most(int limit, std::chrono::milliseconds within,
+                                                  const std::string& expected,
+                                                  const std::string& since,
+                                                  const std::string& meaning) {
+  auto leak = descriptors_released(server_, limit, within, expected, since);
+  require_server_alive(spec_.name);
+  if (!leak) return;
+  if (!meaning.empty()) leak->meaning = meaning;
+  fail(*leak);
+}
+
+void ScenarioContext::require_no_busy_loop(double cpu_seconds, double wall_seconds,
+                                           const std::string& during) {
+  if (auto spinning = busy_loop(cpu_seconds, wall_seconds, during)) fail(*spinning);
+}
+
+void ScenarioContext::require_healthy_client_served(int host, const std::string& during) {
+  std::vector<EchoFlow> healthy;
+  healthy.emplace_back("a healthy client", random_bytes(4096), host);
+  DriveEnd end = drive(healthy, {.deadline = std::chrono::seconds(5), .stall = std::chrono::seconds(5)});
+  require_complete(healthy, end, "a healthy client's 4 KiB echoed within 5 s " + during,
+                   "One troubled peer held up everyone: the server waited on that connection "
+                   "(a blocking call, a loop that retries it) instead of serving the connections "
+                   "that were ready. A connection's trouble must stay that connection's.");
 }
 
 Finding crash_finding(const ExitStatus& status, const std::string& during,

@@ -14,6 +14,7 @@
 #include "harness/engine/scenario.hpp"
 #include "harness/process/supervised_process.hpp"
 #include "harness/sandbox/topology.hpp"
+#include "harness/trace/tcp_segment.hpp"
 
 namespace socklab::harness {
 
@@ -23,11 +24,15 @@ struct ServerEndpoint {
   std::string text() const { return host + ":" + std::to_string(port); }
 };
 
+class PacketCapture;
+
 class ScenarioContext {
  public:
-  // `topology` is null in loopback mode: clients then connect from the harness's namespace.
-  ScenarioContext(const ScenarioSpec& spec, const Topology* topology, SupervisedProcess& server,
-                  ServerEndpoint endpoint, std::uint64_t seed);
+  // `topology` and `capture` are null in loopback mode: clients then connect from the
+  // harness's namespace, and nothing is captured.
+  ScenarioContext(const ScenarioSpec& spec, const Topology* topology,
+                  const PacketCapture* capture, SupervisedProcess& server, ServerEndpoint endpoint,
+                  std::uint64_t seed);
 
   const ScenarioSpec& spec() const { return spec_; }
   const ServerEndpoint& server_endpoint() const { return endpoint_; }
@@ -48,18 +53,44 @@ class ScenarioContext {
   void freeze_server() { server_.freeze(); }
   void thaw_server() { server_.thaw(); }
   // Fails with the crash verdict (signal, last lines of stderr) if the server has died.
-  void require_server_alive(const std::string& during);
+  // `meaning_if_exited`, when given, explains a server that exited on its own.
+  void require_server_alive(const std::string& during, const std::string& meaning_if_exited = "");
   int connections_opened() const { return connections_opened_; }
+
+  // --- the hosts and the wire, for faults ---
+  // The namespace of client host `host`; only in scenarios with needs_topology.
+  const NetNamespace& client_host(int host) const;
+  TcpEndpoint server_tcp_endpoint() const;
+  // Every TCP segment captured so far, oldest first; empty in loopback mode.
+  std::vector<TcpSegment> captured_segments() const;
+  bool capturing() const { return capture_ != nullptr; }
+  // What the scenario saw that a student should know even when it passes ("the server's
+  // kernel sent 2 keepalive probes"); shown with the result.
+  void observe(std::string observation) { observations_.push_back(std::move(observation)); }
+  const std::vector<std::string>& observations() const { return observations_; }
+
+  // --- process checks: each fails the scenario with its own verdict ---
+  int server_open_descriptors() const { return server_.facts().open_fds; }
+  // `meaning`, when given, replaces the general one (a socket left open).
+  void require_descriptors_at_most(int limit, std::chrono::milliseconds within,
+                                   const std::string& expected, const std::string& since,
+                                   const std::string& meaning = "");
+  void require_no_busy_loop(double cpu_seconds, double wall_seconds, const std::string& during);
+  // A new client on `host` sends 4 KiB and must have it all back within 5 s, a generous bound
+  // (a healthy server answers in a millisecond), while `during` goes on.
+  void require_healthy_client_served(int host, const std::string& during);
 
  private:
   Fd open_client_socket(const EchoFlow& flow);
 
   const ScenarioSpec& spec_;
   const Topology* topology_;
+  const PacketCapture* capture_;
   SupervisedProcess& server_;
   ServerEndpoint endpoint_;
   std::mt19937_64 random_;
   int connections_opened_ = 0;
+  std::vector<std::string> observations_;
 };
 
 // The Finding for a server that died; shared by the scenarios and the engine's own checks.

@@ -1,5 +1,7 @@
 #include "harness/report/console_report.hpp"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -59,10 +61,21 @@ void ConsoleReport::scenario_finished(const ScenarioResult& result, int done, in
 }
 
 void ConsoleReport::summary(const RunReport& report) {
-  std::fprintf(out_, "\n%-9s %-18s %-7s %8s\n", "lab", "scenario", "verdict", "time");
+  std::fprintf(out_, "\n%-9s %-23s %-7s %8s\n", "lab", "scenario", "verdict", "time");
   for (const ScenarioResult& result : report.results) {
-    std::fprintf(out_, "%-9s %-18s %s%-7s%s %6.2f s\n", result.lab.c_str(), result.scenario.c_str(),
+    std::fprintf(out_, "%-9s %-23s %s%-7s%s %6.2f s\n", result.lab.c_str(), result.scenario.c_str(),
                  colour(result.verdict), verdict_name(result.verdict), reset(), result.seconds);
+  }
+  // What the scenarios saw on the wire, for one lab at a time: with --all the same lessons
+  // would repeat once per lab (they stay in report.json).
+  bool one_lab = std::all_of(report.results.begin(), report.results.end(),
+                             [&](const ScenarioResult& r) { return r.lab == report.results[0].lab; });
+  for (const ScenarioResult& result : report.results) {
+    if (result.observations.empty() || !one_lab) continue;
+    std::fprintf(out_, "\nseen in %s/%s:\n", result.lab.c_str(), result.scenario.c_str());
+    for (const std::string& observation : result.observations) {
+      std::fprintf(out_, "  - %s\n", indented(observation, "    ").c_str());
+    }
   }
   for (const ScenarioResult& result : report.results) {
     if (result.verdict == Verdict::passed) continue;

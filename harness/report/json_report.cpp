@@ -23,6 +23,7 @@ void write_json_report(const RunReport& report, const std::filesystem::path& fil
           {"stdout", result.stdout_log.string()},
           {"stderr", result.stderr_log.string()}}},
         {"packets", result.packets},
+        {"observations", result.observations},
     };
     if (result.verdict == Verdict::failed) {
       entry["finding"] = {{"expected", result.finding.expected},

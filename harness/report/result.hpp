@@ -25,6 +25,7 @@ struct ScenarioResult {
   Verdict verdict = Verdict::error;
   Finding finding;   // when failed
   std::string note;  // when skipped or error; or a remark on a pass (e.g. no capture)
+  std::vector<std::string> observations;  // what the scenario saw on the wire, pass or fail
   double seconds = 0;
   std::filesystem::path server_program;
   std::filesystem::path pcap;  // empty when nothing was captured

@@ -1,7 +1,6 @@
 // slow-sender: one byte at a time, 5 ms apart. Every byte must come back, and a server
 // waiting for the next byte must sleep in the kernel, not spin.
 #include <chrono>
-#include <cstdio>
 
 #include "harness/engine/scenario_context.hpp"
 
@@ -24,21 +23,8 @@ SOCKLAB_SCENARIO(echo_slow_sender,
                            "wait for a full buffer before it replies.");
 
   std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
-  double cpu = context.server_facts().cpu_seconds - before.cpu_seconds;
-  // A correct server uses a few milliseconds of CPU here (one wake-up per byte); a busy loop
-  // uses the whole second. Half of the wall time separates the two with a wide margin, even on
-  // a loaded machine where a spinning server gets only part of a core.
-  if (cpu > 0.5 * wall.count()) {
-    char figures[160];
-    std::snprintf(figures, sizeof figures,
-                  "the server used %.2f s of CPU in %.2f s while one byte arrived every 5 ms", cpu,
-                  wall.count());
-    fail({"the server to sleep in the kernel between bytes (under half a core of CPU)", figures,
-          "A busy loop: the server keeps asking for readiness it will not act on. The usual "
-          "cause is asking for writability (EPOLLOUT, POLLOUT, a write fd_set) while there is "
-          "nothing to write: an idle socket is always writable, so level-triggered readiness "
-          "returns at once, forever."});
-  }
+  context.require_no_busy_loop(context.server_facts().cpu_seconds - before.cpu_seconds,
+                               wall.count(), "while one byte arrived every 5 ms");
 }
 
 }  // namespace socklab::harness

@@ -1,0 +1,30 @@
+// Process checks: what the server process itself shows while peers misbehave, read from /proc.
+// Each returns a Finding when the server fails it; the scenarios and the engine share them.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "harness/engine/finding.hpp"
+#include "harness/process/supervised_process.hpp"
+
+namespace socklab::harness {
+
+// A server may open a descriptor or two lazily after its first client (a log file, a timer):
+// that is not a leak. A leak of one descriptor per connection exceeds this in every scenario
+// that closes more than two connections.
+constexpr int kDescriptorTolerance = 2;
+
+// Waits up to `within` for the server to hold at most `limit` open descriptors. `expected`
+// says what should have closed, `since` since when ("after the last client closed"); nullopt
+// if it did, or if the server died (the crash check reports that).
+std::optional<Finding> descriptors_released(SupervisedProcess& server, int limit,
+                                            std::chrono::milliseconds within,
+                                            const std::string& expected, const std::string& since);
+
+// A server waiting on its peers sleeps in the kernel. `cpu_seconds` used in `wall_seconds`
+// over half a core is a busy loop, `while` what was happening.
+std::optional<Finding> busy_loop(double cpu_seconds, double wall_seconds, const std::string& during);
+
+}  // namespace socklab::harness

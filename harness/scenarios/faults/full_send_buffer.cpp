@@ -1,0 +1,83 @@
+// full-send-buffer: a client floods the server and reads nothing, through a small receive
+// window. Its window closes (zero window), the server's socket buffer fills, and the echo the
+// server owes piles up. A correct server stops reading that peer at --high-water, so its
+// memory stays bounded and the flood stops at the client's own send(); it does not spin,
+// serves others meanwhile, and loses nothing once the client reads again.
+#include <cstdio>
+#include <thread>
+
+#include "harness/engine/scenario_context.hpp"
+#include "harness/trace/segment_queries.hpp"
+
+using namespace std::chrono_literals;
+
+namespace socklab::harness {
+namespace {
+
+constexpr std::size_t kFloodBytes = 64 << 20;
+// The reference grows by about its 1 MiB --high-water plus buffer slack; a server that buffers
+// without bound grows by the whole flood it has read, tens of MiB in the stall window.
+constexpr std::uint64_t kGrowthBound = 16 << 20;
+
+std::string mebibytes(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return text;
+}
+
+}  // namespace
+
+SOCKLAB_SCENARIO(echo_full_send_buffer,
+                 {.group = "echo",
+                  .name = "full-send-buffer",
+                  .purpose = "a client floods 64 MiB, reads nothing for 3 s: bounded memory, no spin",
+                  .client_hosts = 2}) {
+  const std::uint64_t rss_before = context.server_facts().rss_bytes;
+  std::vector<EchoFlow> flood;
+  flood.emplace_back("the flooding client", context.random_bytes(kFloodBytes), 0);
+  flood.back().chunk_sizes(256 << 10, 256 << 10).receive_buffer(64 << 10).start_reading_after(3s);
+  // Until the flood stalls against the server's backpressure (or 2 s pass for a server that
+  // keeps reading).
+  context.drive(flood, {.deadline = 2s, .stall = 500ms});
+  context.require_server_alive("full-send-buffer, while a client flooded without reading");
+
+  const ProcessFacts stalled = context.server_facts();
+  const auto stall_start = std::chrono::steady_clock::now();
+  context.require_healthy_client_served(1, "while another client flooded without reading");
+  std::this_thread::sleep_for(stall_start + 500ms - std::chrono::steady_clock::now());
+  const ProcessFacts after_stall = context.server_facts();
+  std::chrono::duration<double> stall_wall = std::chrono::steady_clock::now() - stall_start;
+
+  std::uint64_t peak = std::max(stalled.rss_bytes, after_stall.rss_bytes);
+  std::uint64_t growth = peak > rss_before ? peak - rss_before : 0;
+  if (growth > kGrowthBound) {
+    fail({"the server's memory to stay bounded while a client sends without reading "
+          "(growth under " + mebibytes(kGrowthBound) + "; --high-water is 1 MiB)",
+          "its resident memory grew by " + mebibytes(growth) + " (from " + mebibytes(rss_before) +
+              " to " + mebibytes(peak) + ") after the client had sent " +
+              mebibytes(flood[0].bytes_sent()),
+          "Unbounded output buffering: the server kept reading from a peer whose echo it could "
+          "not deliver, so everything the peer sent piled up in the server. Stop reading a "
+          "connection once its unsent output exceeds --high-water (drop EPOLLIN/POLLIN for it) "
+          "and resume when it drains; then TCP's own flow control (a zero window) stops the "
+          "sender."});
+  }
+  context.require_no_busy_loop(after_stall.cpu_seconds - stalled.cpu_seconds, stall_wall.count(),
+                               "while a client's window was closed");
+
+  DriveEnd end = context.drive(flood, {.deadline = 30s, .stall = 5s});
+  context.require_complete(flood, end, "all 64 MiB echoed intact once the client reads again",
+                           "The server did not resume: once a stalled peer drains its window, "
+                           "the server must write its pending output and read again.");
+  if (context.capturing()) {
+    int zero_windows = count_zero_windows(context.captured_segments(), flood[0].local_endpoint(),
+                                          context.server_tcp_endpoint());
+    context.observe("the flooding client advertised a zero window in " +
+                    std::to_string(zero_windows) + " segments; the server's memory grew by " +
+                    mebibytes(growth) + " at most");
+  } else {
+    context.observe("the server's memory grew by " + mebibytes(growth) + " at most");
+  }
+}
+
+}  // namespace socklab::harness

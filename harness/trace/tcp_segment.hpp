@@ -1,0 +1,44 @@
+// TcpSegment: the TCP header fields of one captured frame, which is all a wire check reads.
+// Parsing stops at the TCP header, so the 256-byte snap length of the capture loses nothing.
+#pragma once
+
+#include <netinet/in.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace socklab::harness {
+
+struct TcpEndpoint {
+  in_addr_t address = 0;  // network byte order, as in the IP header
+  std::uint16_t port = 0;  // host byte order
+  bool operator==(const TcpEndpoint&) const = default;
+  std::string text() const;  // "198.18.0.10:41234"
+};
+
+struct TcpSegment {
+  double time = 0;  // seconds since the epoch, from the capture's timestamp
+  TcpEndpoint source;
+  TcpEndpoint destination;
+  std::uint32_t seq = 0;
+  std::uint32_t ack = 0;
+  std::uint8_t flags = 0;  // the TH_* bits of <netinet/tcp.h>
+  std::uint16_t window = 0;  // as sent, before window scaling
+  std::uint32_t payload_bytes = 0;  // from the IP total length, not from what was captured
+
+  bool syn() const;
+  bool fin() const;
+  bool rst() const;
+  bool has_ack() const;
+  // Sequence space the segment occupies: its payload, plus one for SYN and one for FIN.
+  std::uint32_t sequence_length() const;
+};
+
+// Parses an Ethernet frame carrying IPv4 and TCP; nullopt for anything else (ARP, IPv6, a
+// fragment, a frame cut before the end of the TCP header).
+std::optional<TcpSegment> parse_ethernet_tcp(const unsigned char* frame, std::size_t captured_bytes,
+                                             double time);
+
+}  // namespace socklab::harness
