@@ -103,7 +103,6 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
     result.note = "no packet capture in loopback mode";
   }
 
-  int connections = 0;
   {
     ScenarioContext context(spec, topology ? &*topology : nullptr, capture ? &*capture : nullptr,
                             server, {host, ready.port}, seed_for(spec, settings.seed));
@@ -112,19 +111,19 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
     } catch (const ScenarioFailure& failure) {
       record_failure(result, failure.finding());
     }
-    connections = context.connections_opened();
     result.observations = context.observations();
-  }
-  // The flows are gone, so every client socket is closed: the server has seen FIN or RST.
-  if (result.verdict != Verdict::failed && server.alive()) {
-    if (auto leak = check_descriptors_released(server, baseline_fds, connections)) {
-      record_failure(result, *leak);
+    // The body's flows are gone, so every client socket is closed: the server has seen FIN or
+    // RST on each.
+    if (result.verdict != Verdict::failed && server.alive()) {
+      if (auto leak = check_descriptors_released(server, baseline_fds, context.connections_opened())) {
+        record_failure(result, *leak);
+      }
     }
-  }
-  if (!server.alive()) {
-    // A crash explains every other symptom: report it, whatever the scenario noticed first.
-    result.verdict = Verdict::passed;
-    record_failure(result, crash_finding(*server.exit_status(), spec.name, server.stderr_tail()));
+    if (!server.alive()) {
+      // A crash explains every other symptom: report it, whatever the scenario noticed first.
+      result.verdict = Verdict::passed;
+      record_failure(result, context.server_crash_finding(spec.name));
+    }
   }
   SupervisedProcess::StopResult stop = server.stop(settings.stop_grace);
   result.server_exit = stop.status.describe();

@@ -116,12 +116,14 @@ void ScenarioContext::require_complete(const std::vector<EchoFlow>& flows, Drive
   fail({expected, happened, meaning_of(*first_problem, stall_meaning)});
 }
 
-void ScenarioContext::require_server_alive(const std::string& during,
-                                           const std::string& meaning_if_exited) {
-  if (server_.alive()) return;
+void ScenarioContext::require_server_alive(const std::string& during) {
+  if (!server_.alive()) fail(server_crash_finding(during));
+}
+
+Finding ScenarioContext::server_crash_finding(const std::string& during) const {
   Finding crash = crash_finding(*server_.exit_status(), during, server_.stderr_tail());
-  if (server_.exit_status()->exited && !meaning_if_exited.empty()) crash.meaning = meaning_if_exited;
-  fail(crash);
+  if (server_.exit_status()->exited && !exit_meaning_.empty()) crash.meaning = exit_meaning_;
+  return crash;
 }
 
 const NetNamespace& ScenarioContext::client_host(int host) const {

@@ -53,8 +53,11 @@ class ScenarioContext {
   void freeze_server() { server_.freeze(); }
   void thaw_server() { server_.thaw(); }
   // Fails with the crash verdict (signal, last lines of stderr) if the server has died.
-  // `meaning_if_exited`, when given, explains a server that exited on its own.
-  void require_server_alive(const std::string& during, const std::string& meaning_if_exited = "");
+  void require_server_alive(const std::string& during);
+  // What it means, in this scenario, if the server exits on its own (status, not signal):
+  // used by every crash verdict from here on, the engine's final check included.
+  void explain_server_exit(std::string meaning) { exit_meaning_ = std::move(meaning); }
+  Finding server_crash_finding(const std::string& during) const;
   int connections_opened() const { return connections_opened_; }
 
   // --- the hosts and the wire, for faults ---
@@ -91,6 +94,7 @@ class ScenarioContext {
   std::mt19937_64 random_;
   int connections_opened_ = 0;
   std::vector<std::string> observations_;
+  std::string exit_meaning_;
 };
 
 // The Finding for a server that died; shared by the scenarios and the engine's own checks.

@@ -1,9 +1,8 @@
 #include "harness/report/console_report.hpp"
 
-#include <algorithm>
-
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 

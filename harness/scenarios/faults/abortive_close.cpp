@@ -12,6 +12,10 @@ SOCKLAB_SCENARIO(echo_abortive_close,
                  {.group = "echo",
                   .name = "abortive-close",
                   .purpose = "5 clients close with RST (SO_LINGER 0) while the server waits to read"}) {
+  context.explain_server_exit(
+      "ECONNRESET from read() or recv() (or EPOLLHUP | EPOLLERR from epoll) is news about one "
+      "peer: its client aborted the connection. Close that socket and go on; never exit, and "
+      "never treat it as an error of the server.");
   const int baseline = context.server_open_descriptors();
   std::vector<EchoFlow> flows;
   for (int i = 0; i < 5; ++i) {
@@ -21,11 +25,7 @@ SOCKLAB_SCENARIO(echo_abortive_close,
   DriveEnd end = context.drive(flows, {.deadline = 10s, .stall = 3s});
   context.require_complete(flows, end, "each client's 16 KiB echoed before it resets",
                            "The server stopped echoing before any client reset.");
-  context.require_server_alive(
-      "abortive-close, after 5 clients reset their connections",
-      "ECONNRESET from read() or recv() (or EPOLLHUP | EPOLLERR from epoll) is news about one "
-      "peer: its client aborted the connection. Close that socket and go on; never exit, and "
-      "never treat it as an error of the server.");
+  context.require_server_alive("abortive-close, after 5 clients reset their connections");
   context.require_descriptors_at_most(
       baseline + kDescriptorTolerance, 3s,
       "the server to close the 5 connections its clients reset", "after the RSTs");

@@ -1,6 +1,7 @@
-// slow-reader: a client reads its echo 64 bytes at a time, one read a millisecond, through a
-// small receive window. Nearly every send() of the server is partial or meets EAGAIN; the rest
-// must be kept and sent when the socket is writable again, without spinning in between.
+// slow-reader: a client reads its echo 256 bytes at a time, one read a millisecond, through a
+// small receive window. 384 KiB is several times what the server's socket buffer holds (about
+// 90 KiB at first), so the server's send() is partial or meets EAGAIN again and again; the
+// rest must be kept and sent when the socket is writable again, without spinning in between.
 #include "harness/engine/scenario_context.hpp"
 
 using namespace std::chrono_literals;
@@ -10,20 +11,20 @@ namespace socklab::harness {
 SOCKLAB_SCENARIO(echo_slow_reader,
                  {.group = "echo",
                   .name = "slow-reader",
-                  .purpose = "64 KiB read back 64 bytes per ms: partial writes kept, no busy loop"}) {
+                  .purpose = "384 KiB read back 256 bytes per ms: partial writes kept, no busy loop"}) {
   std::vector<EchoFlow> flows;
-  flows.emplace_back("the slow reader", context.random_bytes(64 << 10));
-  flows.back().receive_buffer(4096).read_pace(64, 1ms);
+  flows.emplace_back("the slow reader", context.random_bytes(384 << 10));
+  flows.back().receive_buffer(4096).read_pace(256, 1ms);
   const ProcessFacts before = context.server_facts();
   const auto start = std::chrono::steady_clock::now();
   DriveEnd end = context.drive(flows, {.deadline = 20s, .stall = 3s});
-  context.require_complete(flows, end, "all 64 KiB echoed intact to a client that reads slowly",
+  context.require_complete(flows, end, "all 384 KiB echoed intact to a client that reads slowly",
                            "The server stopped sending to a slow reader: after a partial write "
                            "or EAGAIN it must keep the rest and send it when the socket is "
                            "writable again.");
   std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
   context.require_no_busy_loop(context.server_facts().cpu_seconds - before.cpu_seconds,
-                               wall.count(), "while a client read 64 bytes per millisecond");
+                               wall.count(), "while a client read 256 bytes per millisecond");
 }
 
 }  // namespace socklab::harness
