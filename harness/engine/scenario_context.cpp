@@ -153,9 +153,21 @@ void ScenarioContext::require_descriptors_at_most(int limit, std::chrono::millis
   fail(*leak);
 }
 
-void ScenarioContext::require_no_busy_loop(double cpu_seconds, double wall_seconds,
-                                           const std::string& during) {
-  if (auto spinning = busy_loop(cpu_seconds, wall_seconds, during)) fail(*spinning);
+CpuWindow ScenarioContext::start_cpu_window() const {
+  return {server_.facts().cpu_seconds, SteadyClock::now()};
+}
+
+void ScenarioContext::require_no_busy_loop(const CpuWindow& window, const std::string& during) {
+  double cpu = server_.facts().cpu_seconds - window.cpu_seconds;
+  std::chrono::duration<double> wall = SteadyClock::now() - window.start;
+  if (auto spinning = busy_loop(cpu, wall.count(), during)) fail(*spinning);
+}
+
+void ScenarioContext::drive_before_fault(std::vector<EchoFlow>& flows, const std::string& expected) {
+  DriveEnd end = drive(flows, {.deadline = std::chrono::seconds(10), .stall = std::chrono::seconds(3)});
+  require_complete(flows, end, expected,
+                   "The server stopped echoing before any fault was injected: see the scenarios "
+                   "without faults (integrity, many-clients) for this bug.");
 }
 
 void ScenarioContext::require_healthy_client_served(int host, const std::string& during) {

@@ -18,6 +18,12 @@
 
 namespace socklab::harness {
 
+// Where the server's CPU time stood when a waiting period began (start_cpu_window()).
+struct CpuWindow {
+  double cpu_seconds = 0;
+  SteadyClock::time_point start;
+};
+
 struct ServerEndpoint {
   std::string host;  // as the clients reach it: 198.18.0.1, or 127.0.0.1 on loopback
   std::uint16_t port = 0;
@@ -42,6 +48,9 @@ class ScenarioContext {
   // Connects and runs the flows until each completes or fails, they stall, or time is up.
   // Driving the same flows again continues them where they stopped.
   DriveEnd drive(std::vector<EchoFlow>& flows, DriveLimits limits = {});
+  // Drives `flows` to completion before a fault is injected; a server that fails here fails
+  // before the fault, and the verdict says so. `expected`: what the flows should do.
+  void drive_before_fault(std::vector<EchoFlow>& flows, const std::string& expected);
   // Fails the scenario unless every flow completed. `expected` says what they should have
   // done; `stall_meaning` explains, in TCP terms, a server that stopped moving bytes.
   void require_complete(const std::vector<EchoFlow>& flows, DriveEnd end, const std::string& expected,
@@ -78,7 +87,9 @@ class ScenarioContext {
   void require_descriptors_at_most(int limit, std::chrono::milliseconds within,
                                    const std::string& expected, const std::string& since,
                                    const std::string& meaning = "");
-  void require_no_busy_loop(double cpu_seconds, double wall_seconds, const std::string& during);
+  CpuWindow start_cpu_window() const;
+  // Fails if the server used over half a core since `window` began, `during` what.
+  void require_no_busy_loop(const CpuWindow& window, const std::string& during);
   // A new client on `host` sends 4 KiB and must have it all back within 5 s, a generous bound
   // (a healthy server answers in a millisecond), while `during` goes on.
   void require_healthy_client_served(int host, const std::string& during);

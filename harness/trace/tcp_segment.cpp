@@ -5,6 +5,7 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 
+#include <chrono>
 #include <cstring>
 
 namespace socklab::harness {
@@ -14,6 +15,10 @@ std::string TcpEndpoint::text() const {
   in_addr raw{address};
   ::inet_ntop(AF_INET, &raw, dotted, sizeof dotted);
   return std::string(dotted) + ":" + std::to_string(port);
+}
+
+double wall_clock_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 bool TcpSegment::syn() const { return (flags & TH_SYN) != 0; }

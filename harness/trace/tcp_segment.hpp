@@ -36,6 +36,10 @@ struct TcpSegment {
   std::uint32_t sequence_length() const;
 };
 
+// Now, on the clock the capture stamps segments with (TcpSegment::time): a scenario notes it
+// before a fault so as to ask only about the segments that came after.
+double wall_clock_seconds();
+
 // Parses an Ethernet frame carrying IPv4 and TCP; nullopt for anything else (ARP, IPv6, a
 // fragment, a frame cut before the end of the TCP header).
 std::optional<TcpSegment> parse_ethernet_tcp(const unsigned char* frame, std::size_t captured_bytes,

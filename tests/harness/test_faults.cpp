@@ -199,10 +199,3 @@ TEST_F(PacketFaultTest, AForgedResetKillsOnlyAtTheExactSequenceNumber) {
 
 }  // namespace
 }  // namespace socklab::harness
-
-int main(int argc, char** argv) {
-  // Before GoogleTest starts any thread: unshare(CLONE_NEWUSER) refuses a threaded process.
-  socklab::test::sandbox_support() = socklab::harness::enter_sandbox();
-  testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}

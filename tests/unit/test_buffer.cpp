@@ -24,27 +24,6 @@ std::string pattern(std::size_t size, std::size_t seed = 0) {
   return bytes;
 }
 
-// Sends all of `bytes` without blocking; returns how many the kernel took.
-std::size_t send_without_blocking(int fd, const std::string& bytes) {
-  std::size_t sent = 0;
-  while (sent < bytes.size()) {
-    IoResult result = send_some(fd, bytes.data() + sent, bytes.size() - sent);
-    if (result.status != IoStatus::transferred) break;
-    sent += result.bytes;
-  }
-  return sent;
-}
-
-std::string receive_queued(int fd) {
-  std::string received;
-  char chunk[4096];
-  for (;;) {
-    IoResult result = receive_some(fd, chunk, sizeof chunk);
-    if (result.status != IoStatus::transferred) return received;
-    received.append(chunk, result.bytes);
-  }
-}
-
 TEST(Buffer, StartsEmptyWithoutHoldingMemory) {
   Buffer buffer;
   EXPECT_TRUE(buffer.empty());

@@ -80,26 +80,6 @@ std::string pattern(std::size_t size) {
   return bytes;
 }
 
-std::size_t send_without_blocking(int fd, std::string_view bytes) {
-  std::size_t sent = 0;
-  while (sent < bytes.size()) {
-    IoResult result = send_some(fd, bytes.data() + sent, bytes.size() - sent);
-    if (result.status != IoStatus::transferred) break;
-    sent += result.bytes;
-  }
-  return sent;
-}
-
-std::string receive_queued(int fd) {
-  std::string received;
-  char chunk[16 * 1024];
-  for (;;) {
-    IoResult result = receive_some(fd, chunk, sizeof chunk);
-    if (result.status != IoStatus::transferred) return received;
-    received.append(chunk, result.bytes);
-  }
-}
-
 // How the next read on a connection the other side should have closed turns out.
 std::string how_the_next_read_ends(int fd) {
   char byte;

@@ -38,8 +38,7 @@ SOCKLAB_SCENARIO(echo_host_reboot,
     Fd socket = flows[0].take_socket();
     set_linger(socket.get(), true, 0);
   }  // the socket closes, then the host speaks again
-  double back_since =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  double back_since = wall_clock_seconds();
 
   context.require_descriptors_at_most(
       connected - 1, 15s,
