@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "harness/commands/trace_commands.hpp"
 #include "harness/engine/interruption.hpp"
 #include "harness/engine/labs.hpp"
 #include "harness/engine/run_plan.hpp"
@@ -229,6 +230,23 @@ int main(int argc, char** argv) {
                           "loopback only, no namespaces or capture (for locked-down machines)");
   check_command->add_option("--scenario", options.scenarios, "run only this scenario (repeatable)");
   check_command->add_option("--seed", options.seed, "seed of the random payloads");
+  CLI::App* trace_command = app.add_subcommand("trace", "read a capture as TCP conversations");
+  trace_command->require_subcommand(1);
+  CLI::App* show_command = trace_command->add_subcommand(
+      "show", "print each TCP connection of a pcap as a ladder diagram");
+  TraceShowOptions show_options;
+  show_command->add_option("file", show_options.file, "a .pcap or .pcap.gz file")->required();
+  show_command->add_option("--svg", show_options.svg_file, "also write the ladders as an SVG image");
+  show_command->add_option("--connection", show_options.connection, "show only this connection (1, 2, ...)");
+  show_command->add_flag("--every-segment", show_options.every_segment,
+                         "do not fold long stretches of plain data and ACKs");
+  show_command->add_flag("--analysis-fields", show_options.analysis_fields,
+                         "print frame numbers and their tcp.analysis fields, as tshark names them");
+  CLI::App* diff_command = trace_command->add_subcommand(
+      "diff", "compare two traces by TCP meaning and explain the first divergence");
+  std::string expected_trace, actual_trace;
+  diff_command->add_option("expected", expected_trace, "the reference: .pcap, .pcap.gz or .trace")->required();
+  diff_command->add_option("actual", actual_trace, "the one to judge: .pcap, .pcap.gz or .trace")->required();
   try {
     app.parse(own_argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -237,6 +255,8 @@ int main(int argc, char** argv) {
   options.server_arguments = server_arguments;
   try {
     if (app.got_subcommand("list")) return list_labs();
+    if (show_command->parsed()) return trace_show(show_options);
+    if (diff_command->parsed()) return trace_diff(expected_trace, actual_trace);
     return check(options);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "socklab: %s\n", error.what());

@@ -77,11 +77,12 @@ void write_packet(u_char* user, const pcap_pkthdr* header, const u_char* bytes) 
   auto& state = *reinterpret_cast<CaptureState*>(user);
   pcap_dump(reinterpret_cast<u_char*>(state.dumper.get()), header, bytes);
   double time = static_cast<double>(header->ts.tv_sec) + header->ts.tv_usec / 1e6;
+  std::uint64_t frame = state.packets_written.fetch_add(1, std::memory_order_relaxed) + 1;
   if (auto segment = parse_ethernet_tcp(bytes, header->caplen, time)) {
+    segment->frame = static_cast<std::uint32_t>(frame);
     std::lock_guard lock(state.segments_mutex);
     state.segments.push_back(*segment);
   }
-  state.packets_written.fetch_add(1, std::memory_order_relaxed);
   state.note_packet_time();
 }
 

@@ -27,6 +27,15 @@ struct TcpSegment {
   std::uint8_t flags = 0;  // the TH_* bits of <netinet/tcp.h>
   std::uint16_t window = 0;  // as sent, before window scaling
   std::uint32_t payload_bytes = 0;  // from the IP total length, not from what was captured
+  std::uint32_t frame = 0;  // 1-based position in the capture, as Wireshark numbers frames
+
+  // Options, as far as the capture kept them. Window scaling matters most: a window field of
+  // 502 means 64256 bytes once both SYNs agreed on a shift of 7 (RFC 7323).
+  std::optional<std::uint16_t> mss;
+  std::optional<std::uint8_t> window_scale;
+  bool sack_permitted = false;
+  std::uint8_t sack_blocks = 0;
+  bool timestamps = false;
 
   bool syn() const;
   bool fin() const;
@@ -40,8 +49,12 @@ struct TcpSegment {
 // before a fault so as to ask only about the segments that came after.
 double wall_clock_seconds();
 
-// Parses an Ethernet frame carrying IPv4 and TCP; nullopt for anything else (ARP, IPv6, a
-// fragment, a frame cut before the end of the TCP header).
+// Parses an IPv4 packet carrying TCP; nullopt for anything else (another protocol, a
+// fragment, a packet cut before the end of the fixed TCP header).
+std::optional<TcpSegment> parse_ipv4_tcp(const unsigned char* packet, std::size_t captured_bytes,
+                                         double time);
+
+// The same, for an Ethernet frame (ARP and IPv6 give nullopt).
 std::optional<TcpSegment> parse_ethernet_tcp(const unsigned char* frame, std::size_t captured_bytes,
                                              double time);
 
