@@ -24,6 +24,9 @@ struct LadderRow {
   FoldedStretch folded;
 };
 
+// What `socklab trace show` folds at: more than a screenful of plain segments.
+inline constexpr std::size_t kDefaultFoldLongerThan = 12;
+
 // Runs longer than `fold_longer_than` segments without SYN, FIN, RST or any analysis flag keep
 // their first and last three rows; the middle becomes one folded row. 0 folds nothing.
 std::vector<LadderRow> ladder_rows(const TcpConnection& connection, std::size_t fold_longer_than);

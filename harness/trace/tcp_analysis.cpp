@@ -1,6 +1,7 @@
 #include "harness/trace/tcp_analysis.hpp"
 
 #include <array>
+#include <cmath>
 #include <optional>
 
 namespace socklab::harness {
@@ -9,6 +10,10 @@ namespace {
 // Sequence numbers wrap at 2^32: compare them by their signed distance (RFC 793, 3.3).
 bool seq_less(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; }
 bool seq_greater(std::uint32_t a, std::uint32_t b) { return seq_less(b, a); }
+
+// Capture times are whole microseconds, but seconds since 1970 in a double are good only to
+// 0.24 us: time differences are compared in whole microseconds, as Wireshark compares integers.
+long long microseconds(double seconds) { return std::llround(seconds * 1e6); }
 
 // What one direction of the connection has shown so far, in Wireshark's terms.
 struct DirectionState {
@@ -23,10 +28,8 @@ struct DirectionState {
   std::uint64_t window_bytes = 0;          // ... and scaled
   AnalysisFlags last_flags = 0;
   int duplicate_acks = 0;
+  bool sent_syn = false;
 };
-
-constexpr AnalysisFlags kRetransmissionFamily =
-    kRetransmission | kFastRetransmission | kSpuriousRetransmission | kOutOfOrder;
 
 // Reordering is told from retransmission by time: a segment below the next sequence number
 // that comes within one round trip of the newest one was most likely overtaken on the way,
@@ -64,8 +67,8 @@ AnalysisFlags forward_flags(const ConnectionSegment& entry, const DirectionState
   if (pure && segment.window != 0 && forward.window && segment.window != *forward.window && same_ack) {
     flags |= kWindowUpdate;
   }
-  if (length > 0 && !control && reverse.window && reverse.last_ack &&
-      segment.seq + length == *reverse.last_ack + reverse.window_bytes) {
+  if (length > 0 && !control && reverse.sent_syn && reverse.window && reverse.last_ack &&
+      segment.seq + length == static_cast<std::uint32_t>(*reverse.last_ack + reverse.window_bytes)) {
     flags |= kWindowFull;
   }
   const bool window_unchanged = forward.window && segment.window == *forward.window;
@@ -97,6 +100,7 @@ void analyze_connection(TcpConnection& connection) {
     if (segment.has_ack() && reverse.max_seq_to_be_acked &&
         seq_greater(segment.ack, *reverse.max_seq_to_be_acked)) {
       flags |= kAckedUnseenSegment;
+      reverse.max_seq_to_be_acked = reverse.next_seq;
     }
 
     const std::uint32_t length = segment.payload_bytes;
@@ -107,9 +111,9 @@ void analyze_connection(TcpConnection& connection) {
         // Everything in it was acknowledged already; Wireshark flags it a retransmission too.
         flags |= kSpuriousRetransmission | kRetransmission;
       } else if (reverse.duplicate_acks >= 2 && reverse.last_ack && *reverse.last_ack == segment.seq &&
-                 now - reverse.last_ack_time < 0.020) {
-        flags |= kFastRetransmission;
-      } else if (now - forward.next_seq_time < reorder_window &&
+                 microseconds(now - reverse.last_ack_time) < 20'000) {
+        flags |= kFastRetransmission | kRetransmission;
+      } else if (microseconds(now - forward.next_seq_time) < microseconds(reorder_window) &&
                  *forward.next_seq != segment.seq + length) {
         flags |= kOutOfOrder;
       } else {
@@ -120,19 +124,21 @@ void analyze_connection(TcpConnection& connection) {
     // A RST ends the flow and occupies no sequence space: it moves nothing forward (a forged
     // RST off by one must not make the next real segment look retransmitted).
     std::uint32_t next = segment.seq + segment.sequence_length();
-    if (!(flags & (kRetransmissionFamily | kKeepAlive)) && !segment.rst() &&
+    if (!(flags & (kKeepAlive | kZeroWindowProbe)) && !segment.rst() &&
         (!forward.next_seq || seq_greater(next, *forward.next_seq))) {
       forward.next_seq = next;
       forward.next_seq_time = now;
     }
-    if (!segment.rst() && (!forward.max_seq_to_be_acked || seq_greater(next, *forward.max_seq_to_be_acked))) {
-      forward.max_seq_to_be_acked = next;
+    if (occupies_sequence && !(flags & kZeroWindowProbe) &&
+        (!forward.max_seq_to_be_acked || segment.seq == *forward.max_seq_to_be_acked)) {
+      forward.max_seq_to_be_acked = forward.next_seq;
     }
-    if (!forward.last_ack || *forward.last_ack != segment.ack) forward.last_ack_time = now;
+    forward.last_ack_time = now;
     forward.last_ack = segment.ack == 0 ? std::nullopt : std::optional<std::uint32_t>(segment.ack);
     forward.window = segment.window;
     forward.window_bytes = entry.window_bytes;
     forward.last_flags = flags;
+    if (segment.syn()) forward.sent_syn = true;
     entry.analysis |= flags;
   }
 }
