@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "harness/commands/record_command.hpp"
 #include "harness/commands/trace_commands.hpp"
 #include "harness/engine/interruption.hpp"
 #include "harness/engine/labs.hpp"
@@ -40,6 +41,7 @@ struct CheckOptions {
   std::vector<std::string> scenarios;
   std::uint64_t seed = 0x50c41ab;
   std::vector<std::string> server_arguments;
+  std::string traces_dir = SOCKLAB_SOURCE_DIR "/traces";
 };
 
 int usage_error(const std::string& message) {
@@ -114,7 +116,9 @@ std::map<std::string, std::string> sysctls_in_force(bool netns) {
   return read_tcp_sysctls();
 }
 
-int check(const CheckOptions& options) {
+// The jobs of a check: every chosen scenario of every chosen lab, with its program. Returns
+// an exit status (2) with a message when the request cannot run, else 0 and fills `jobs`.
+int plan_jobs(const CheckOptions& options, std::vector<ScenarioJob>& jobs) {
   std::vector<const Lab*> labs;
   if (options.all) {
     if (!options.lab.empty()) return usage_error("give a LAB or --all, not both");
@@ -126,8 +130,6 @@ int check(const CheckOptions& options) {
     if (!lab) return usage_error("no lab named '" + options.lab + "' (see `socklab list`)");
     labs.push_back(lab);
   }
-
-  std::vector<ScenarioJob> jobs;
   for (const Lab* lab : labs) {
     fs::path program = options.server.empty() ? own_directory() / reference_program_name(*lab)
                                               : fs::absolute(options.server);
@@ -144,28 +146,38 @@ int check(const CheckOptions& options) {
     }
   }
   if (jobs.empty()) return usage_error("no scenario of that name in the chosen lab (see `socklab list`)");
+  return 0;
+}
 
-  SandboxSupport sandbox;
+// Namespaces, signals and limits, once per process: returns false (after saying why) when
+// namespaces were asked for and cannot be made.
+bool prepare_process(const CheckOptions& options, bool recording = false) {
   if (!options.no_netns) {
-    sandbox = enter_sandbox();  // still single-threaded here, as unshare(CLONE_NEWUSER) requires
+    SandboxSupport sandbox = enter_sandbox();  // still single-threaded, as unshare(CLONE_NEWUSER) requires
     if (!sandbox.available) {
-      std::fprintf(stderr,
-                   "socklab: cannot create network namespaces: %s\n%s\n"
-                   "Or run with --no-netns: loopback only, without packet capture; scenarios that "
-                   "need their own hosts are then reported as skipped.\n",
-                   sandbox.reason.c_str(), sandbox.remedy.c_str());
-      return 2;
+      std::fprintf(stderr, "socklab: cannot create network namespaces: %s\n%s\n", sandbox.reason.c_str(),
+                   sandbox.remedy.c_str());
+      std::fprintf(stderr, "%s\n",
+                   recording ? "Golden traces are recorded from packet captures, which need the "
+                               "namespaces: record on a machine that allows them."
+                             : "Or run with --no-netns: loopback only, without packet capture; "
+                               "scenarios that need their own hosts are then reported as skipped.");
+      return false;
     }
   }
   start_interruption_watcher();
   become_subreaper();
   socklab::raise_open_file_limit();  // hundreds of client sockets per scenario, times -j
+  return true;
+}
 
+RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& options) {
   RunSettings settings;
   settings.use_netns = !options.no_netns;
   settings.out_dir = options.out_dir;
   settings.extra_server_arguments = options.server_arguments;
   settings.seed = options.seed;
+  settings.golden_dir = options.traces_dir;
 
   RunReport report;
   report.mode = settings.use_netns ? "netns" : "loopback";
@@ -183,11 +195,49 @@ int check(const CheckOptions& options) {
   report.results = run_jobs(jobs, settings, options.jobs, listener, report.interrupted);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   console.summary(report);
-
   fs::create_directories(settings.out_dir);
   write_json_report(report, settings.out_dir / "report.json");
   if (!options.json_file.empty()) write_json_report(report, options.json_file);
+  return report;
+}
+
+int check(const CheckOptions& options) {
+  std::vector<ScenarioJob> jobs;
+  if (int status = plan_jobs(options, jobs); status != 0) return status;
+  if (!prepare_process(options)) return 2;
+  RunReport report = run_planned(jobs, options);
   return report.interrupted ? 130 : report.exit_status();
+}
+
+// Golden traces come from the references, and only with captures: namespaces are required.
+// With --runs N the recording is repeated and every run after the first must leave the
+// goldens unchanged: the proof that they are stable.
+int record(CheckOptions options, int runs, bool check_only) {
+  std::vector<ScenarioJob> jobs;
+  if (int status = plan_jobs(options, jobs); status != 0) return status;
+  if (!prepare_process(options, /*recording=*/true)) return 2;
+  int unstable_runs = 0;
+  const std::string out_dir = options.out_dir;
+  for (int run = 1; run <= runs; ++run) {
+    // Each run keeps its own captures, so a run that changed a golden can be looked at.
+    if (runs > 1) options.out_dir = (fs::path(out_dir) / ("run-" + std::to_string(run))).string();
+    RunReport report = run_planned(jobs, options);
+    if (report.interrupted) return 130;
+    std::printf("\n%s %s (run %d of %d):\n", check_only ? "comparing with" : "recording into",
+                options.traces_dir.c_str(), run, runs);
+    RecordTally tally = record_goldens(report, options.traces_dir, check_only);
+    std::printf("%d unchanged, %d %s, %d not recorded\n", tally.unchanged, tally.written,
+                check_only ? "differ" : "written", tally.refused);
+    if (tally.refused > 0) return 1;
+    if ((run > 1 || check_only) && tally.written > 0) ++unstable_runs;
+  }
+  if (runs > 1 || check_only) {
+    int compared = check_only ? runs : runs - 1;
+    std::printf("%d of %d runs %s a golden%s\n", unstable_runs, compared,
+                check_only ? "differed from" : "changed",
+                unstable_runs == 0 ? ": the references match their goldens" : "");
+  }
+  return unstable_runs == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -230,6 +280,25 @@ int main(int argc, char** argv) {
                           "loopback only, no namespaces or capture (for locked-down machines)");
   check_command->add_option("--scenario", options.scenarios, "run only this scenario (repeatable)");
   check_command->add_option("--seed", options.seed, "seed of the random payloads");
+  check_command->add_option("--traces", options.traces_dir,
+                            "golden traces to compare a failed scenario's wire with")
+      ->capture_default_str();
+  CLI::App* record_command = app.add_subcommand(
+      "record", "re-record the golden traces of a lab (or --all) from its reference into traces/");
+  int record_runs = 1;
+  bool record_check_only = false;
+  record_command->add_option("lab", options.lab, "the lab to record (see `socklab list`)");
+  record_command->add_flag("--all", options.all, "every lab");
+  record_command->add_option("-j,--jobs", options.jobs, "scenarios run in parallel")->check(CLI::Range(1, 64));
+  record_command->add_option("--scenario", options.scenarios, "record only this scenario (repeatable)");
+  record_command->add_option("--traces", options.traces_dir, "where the goldens go")->capture_default_str();
+  record_command->add_option("--out", options.out_dir, "folder for this run's pcaps and logs")
+      ->capture_default_str();
+  record_command->add_option("--runs", record_runs,
+                             "record this many times; every run after the first must change nothing")
+      ->check(CLI::Range(1, 100));
+  record_command->add_flag("--check", record_check_only,
+                           "write nothing: exit 1 if a reference no longer matches its golden");
   CLI::App* trace_command = app.add_subcommand("trace", "read a capture as TCP conversations");
   trace_command->require_subcommand(1);
   CLI::App* show_command = trace_command->add_subcommand(
@@ -240,6 +309,8 @@ int main(int argc, char** argv) {
   show_command->add_option("--connection", show_options.connection, "show only this connection (1, 2, ...)");
   show_command->add_flag("--every-segment", show_options.every_segment,
                          "do not fold long stretches of plain data and ACKs");
+  show_command->add_flag("--normalized", show_options.normalized,
+                         "print the normalized trace (what the connections mean), as in traces/*.trace");
   show_command->add_flag("--analysis-fields", show_options.analysis_fields,
                          "print frame numbers and their tcp.analysis fields, as tshark names them");
   CLI::App* diff_command = trace_command->add_subcommand(
@@ -256,6 +327,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("list")) return list_labs();
     if (show_command->parsed()) return trace_show(show_options);
+    if (record_command->parsed()) return record(options, record_runs, record_check_only);
     if (diff_command->parsed()) return trace_diff(expected_trace, actual_trace);
     return check(options);
   } catch (const std::exception& error) {

@@ -186,18 +186,23 @@ PacketCapture::~PacketCapture() {
   }
 }
 
-CaptureSummary PacketCapture::stop(std::chrono::milliseconds quiet,
-                                   std::chrono::milliseconds limit) {
-  State& state = *state_;
-  if (state.summary) return *state.summary;
+void PacketCapture::wait_until_quiet(std::chrono::milliseconds quiet,
+                                     std::chrono::milliseconds limit) const {
   const auto deadline = SteadyClock::now() + limit;
   // Quiet means no packet for `quiet`; nothing can announce that ahead, so sleep until the
   // moment it would be true and look again.
   for (auto now = SteadyClock::now(); now < deadline; now = SteadyClock::now()) {
-    auto quiet_at = state.last_packet_time() + quiet;
+    auto quiet_at = state_->last_packet_time() + quiet;
     if (now >= quiet_at) break;
     std::this_thread::sleep_for(std::min(quiet_at, deadline) - now);
   }
+}
+
+CaptureSummary PacketCapture::stop(std::chrono::milliseconds quiet,
+                                   std::chrono::milliseconds limit) {
+  State& state = *state_;
+  if (state.summary) return *state.summary;
+  wait_until_quiet(quiet, limit);
   std::uint64_t one = 1;
   if (::write(state.stop_event.get(), &one, sizeof one) != sizeof one) {
     // Cannot happen on a fresh eventfd (the counter is far from overflowing); without the

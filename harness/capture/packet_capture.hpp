@@ -41,6 +41,9 @@ class PacketCapture {
   // immediate mode, so a segment is here within a moment of crossing the interface.
   std::vector<TcpSegment> segments() const;
 
+  // Waits until no packet has arrived for `quiet`, at most `limit` in all.
+  void wait_until_quiet(std::chrono::milliseconds quiet, std::chrono::milliseconds limit) const;
+
   // Waits until no packet has arrived for `quiet` (at most `limit` in all), then stops the
   // thread, flushes and closes the file.
   CaptureSummary stop(std::chrono::milliseconds quiet = std::chrono::milliseconds(200),

@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "harness/capture/packet_capture.hpp"
+#include "harness/trace/normalized_trace.hpp"
+#include "harness/trace/trace_diff.hpp"
 #include "harness/engine/interruption.hpp"
 #include "harness/engine/process_checks.hpp"
 #include "harness/engine/scenario_context.hpp"
@@ -125,6 +127,10 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
       record_failure(result, context.server_crash_finding(spec.name));
     }
   }
+  // The last FINs and ACKs of the scenario's clients cross before SIGTERM: on a loaded machine
+  // a client's FIN can wait in the kernel's backlog for milliseconds, and a server stopped
+  // meanwhile would close first, which the trace would wrongly show as the server's doing.
+  if (capture) capture->wait_until_quiet(std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
   SupervisedProcess::StopResult stop = server.stop(settings.stop_grace);
   result.server_exit = stop.status.describe();
   if (result.verdict != Verdict::failed) {
@@ -133,10 +139,36 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   if (capture) {
     CaptureSummary summary = capture->stop();
     result.packets = summary.packets_written;
+    result.packets_dropped = summary.packets_dropped;
     if (summary.packets_dropped > 0) {
       result.note = "the capture is incomplete: the kernel dropped " +
                     std::to_string(summary.packets_dropped) + " packets";
     }
+  }
+}
+
+// A failed verdict shows the student's wire beside the golden trace recorded from the
+// reference, when there is one: often the first place the two part says more than the check.
+// Never turns the verdict into an error: what goes wrong here is said in golden_error.
+void compare_with_golden(const RunSettings& settings, ScenarioResult& result) {
+  std::error_code ignored;
+  if (settings.golden_dir.empty() || result.pcap.empty() || !std::filesystem::exists(result.pcap, ignored)) return;
+  std::filesystem::path golden = settings.golden_dir / result.lab / (result.scenario + ".trace");
+  if (!std::filesystem::exists(golden, ignored)) return;
+  result.golden_trace = golden.string();
+  if (result.packets_dropped > 0) {
+    result.golden_error = "the capture is incomplete (the kernel dropped packets): not compared";
+    return;
+  }
+  try {
+    NormalizedTrace expected = load_normalized_trace(golden.string());
+    NormalizedTrace actual = load_normalized_trace(result.pcap.string());
+    if (auto divergence = compare_traces(expected, actual)) {
+      result.golden_divergence = divergence->explanation;
+      result.golden_side_by_side = divergence->side_by_side;
+    }
+  } catch (const std::exception& error) {
+    result.golden_error = error.what();
   }
 }
 
@@ -161,6 +193,7 @@ ScenarioResult run_scenario(const ScenarioJob& job, const RunSettings& settings)
   result.verdict = Verdict::passed;
   try {
     run_inside(job, settings, result);
+    if (result.verdict == Verdict::failed) compare_with_golden(settings, result);
   } catch (const Interrupted&) {
     throw;
   } catch (const std::exception& error) {

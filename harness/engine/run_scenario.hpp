@@ -18,6 +18,9 @@ struct RunSettings {
   std::filesystem::path out_dir = "out";
   std::vector<std::string> extra_server_arguments;  // after `--` on socklab's command line
   std::uint64_t seed = 0x50c41ab;
+  // traces/ : a failed scenario's wire is compared with <dir>/<lab>/<scenario>.trace when it
+  // exists. Empty: no comparison.
+  std::filesystem::path golden_dir;
   // Generous: a server under AddressSanitizer on a loaded 2-core machine starts in ~100 ms.
   std::chrono::milliseconds ready_timeout{5000};
   std::chrono::milliseconds stop_grace{3000};

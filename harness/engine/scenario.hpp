@@ -15,6 +15,15 @@ namespace socklab::harness {
 
 class ScenarioContext;
 
+// A fact of the normalized trace that changes from run to run in this scenario, for a reason
+// the scenario states: its golden accepts `pattern` (a glob: "*" is any text) instead of each
+// recorded value the pattern matches. Everything else must come out the same every run.
+struct VaryingFact {
+  std::string key;      // "client sends"
+  std::string pattern;  // "* RST"
+  std::string why;      // "the client vanishes at a random point of its transfer"
+};
+
 struct ScenarioSpec {
   std::string group{};    // the labs that run it name this group ("echo": every echo server lab)
   std::string name{};     // unique within its group: "half-close"
@@ -23,6 +32,7 @@ struct ScenarioSpec {
   bool needs_topology = false;  // true: cannot run on loopback (--no-netns); reported skipped
   std::vector<std::string> server_arguments{};  // appended to the server's command line
   std::chrono::seconds time_limit{30};        // the scenario's own deadlines stay inside it
+  std::vector<VaryingFact> varying_facts{};   // of its golden trace (see traces/README.md)
   void (*body)(ScenarioContext&) = nullptr;
 };
 

@@ -81,6 +81,12 @@ class ScenarioContext {
   void observe(std::string observation) { observations_.push_back(std::move(observation)); }
   const std::vector<std::string>& observations() const { return observations_; }
 
+  // --- wire checks: read from the live capture; each does nothing in loopback mode ---
+  // For every flow: the server closed its side with FIN, after all the bytes it owed (the
+  // flow's bytes sent, echoed), and sent no RST. Waits up to 2 s for the capture to show the
+  // server's FIN or RST, which reach the capture and the client at about the same moment.
+  void require_graceful_close_on_the_wire(const std::vector<EchoFlow>& flows, const std::string& scenario);
+
   // --- process checks: each fails the scenario with its own verdict ---
   int server_open_descriptors() const { return server_.facts().open_fds; }
   // `meaning`, when given, replaces the general one (a socket left open).

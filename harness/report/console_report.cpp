@@ -59,6 +59,23 @@ void ConsoleReport::scenario_finished(const ScenarioResult& result, int done, in
   std::fflush(out_);
 }
 
+// The student's wire beside the reference's: where the two first part, then the diverging
+// connection side by side.
+void ConsoleReport::golden_comparison(const ScenarioResult& result) {
+  if (!result.golden_error.empty()) {
+    std::fprintf(out_, "  wire:     not compared with %s: %s\n", result.golden_trace.c_str(),
+                 result.golden_error.c_str());
+    return;
+  }
+  if (result.golden_divergence.empty()) {
+    std::fprintf(out_, "  wire:     same TCP meaning as the golden trace %s\n", result.golden_trace.c_str());
+    return;
+  }
+  std::fprintf(out_, "  wire:     %s\n", indented(result.golden_divergence, "            ").c_str());
+  std::fprintf(out_, "  golden:   %s\n", result.golden_trace.c_str());
+  for (const std::string& line : result.golden_side_by_side) std::fprintf(out_, "  %s\n", line.c_str());
+}
+
 void ConsoleReport::summary(const RunReport& report) {
   std::fprintf(out_, "\n%-9s %-23s %-7s %8s\n", "lab", "scenario", "verdict", "time");
   for (const ScenarioResult& result : report.results) {
@@ -84,6 +101,7 @@ void ConsoleReport::summary(const RunReport& report) {
       std::fprintf(out_, "  expected: %s\n", result.finding.expected.c_str());
       std::fprintf(out_, "  happened: %s\n", indented(result.finding.happened, "            ").c_str());
       std::fprintf(out_, "  meaning:  %s\n", result.finding.meaning.c_str());
+      if (!result.golden_trace.empty()) golden_comparison(result);
     } else {
       std::fprintf(out_, "  %s\n", result.note.c_str());
     }

@@ -16,6 +16,7 @@ class ConsoleReport {
   void summary(const RunReport& report);
 
  private:
+  void golden_comparison(const ScenarioResult& result);
   const char* colour(Verdict verdict) const;
   const char* reset() const { return colour_ ? "\033[0m" : ""; }
   std::FILE* out_;

@@ -29,6 +29,12 @@ void write_json_report(const RunReport& report, const std::filesystem::path& fil
       entry["finding"] = {{"expected", result.finding.expected},
                           {"happened", result.finding.happened},
                           {"meaning", result.finding.meaning}};
+      if (!result.golden_trace.empty()) {
+        entry["golden"] = {{"trace", result.golden_trace},
+                           {"divergence", result.golden_divergence},
+                           {"error", result.golden_error},
+                           {"side_by_side", result.golden_side_by_side}};
+      }
     }
     scenarios.push_back(std::move(entry));
   }

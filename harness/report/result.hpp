@@ -32,6 +32,14 @@ struct ScenarioResult {
   std::filesystem::path stdout_log;
   std::filesystem::path stderr_log;
   std::uint64_t packets = 0;
+  std::uint64_t packets_dropped = 0;  // by the kernel during the capture: the pcap is incomplete
+  // When a scenario failed and its golden trace exists: how the student's wire differs from
+  // the reference's, in words, and the two normalized traces side by side (empty lines when
+  // the wire matches the golden: the fault then did not show in TCP).
+  std::string golden_trace;  // the .trace compared with; empty when there was none
+  std::string golden_divergence;
+  std::string golden_error;  // why the comparison could not be made
+  std::vector<std::string> golden_side_by_side;
   std::string server_exit;  // "exited with status 0"
 };
 

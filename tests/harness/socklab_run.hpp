@@ -19,12 +19,14 @@ struct SocklabRun {
   std::string output;
 };
 
-// `socklab check ARGUMENTS`, its report in a fresh folder named after `tag`.
-inline SocklabRun run_socklab_check(const std::string& arguments, const std::string& tag) {
+// `socklab SUBCOMMAND ARGUMENTS` (check by default), its report in a fresh folder named
+// after `tag`.
+inline SocklabRun run_socklab(const std::string& arguments, const std::string& tag,
+                                    const std::string& subcommand = "check") {
   namespace fs = std::filesystem;
   fs::path out = fs::temp_directory_path() / ("socklab-test-" + tag + "-" + std::to_string(::getpid()));
   fs::remove_all(out);
-  std::string command = std::string(SOCKLAB_BIN_DIR) + "/socklab check " + arguments + " --out " +
+  std::string command = std::string(SOCKLAB_BIN_DIR) + "/socklab " + subcommand + " " + arguments + " --out " +
                         out.string() + " 2>&1";
   SocklabRun run;
   std::FILE* pipe = ::popen(command.c_str(), "r");

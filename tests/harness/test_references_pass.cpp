@@ -1,5 +1,7 @@
 // The references pass every scenario of their lab: the other half of "every check can fail"
-// (tests/mutants), and what `make demo` shows.
+// (tests/mutants), and what `make demo` shows. The same run compares each scenario's wire with
+// its golden trace (`socklab record --check`): the references still behave on the wire as when
+// traces/ was recorded.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,10 +12,11 @@ namespace {
 
 class ReferencePasses : public testing::TestWithParam<const char*> {};
 
-TEST_P(ReferencePasses, EveryScenarioOfItsLab) {
-  socklab::testing::SocklabRun run =
-      socklab::testing::run_socklab_check(std::string(GetParam()) + " -j 2", GetParam());
+TEST_P(ReferencePasses, EveryScenarioOfItsLabAndMatchesItsGoldenTraces) {
+  socklab::testing::SocklabRun run = socklab::testing::run_socklab(
+      std::string(GetParam()) + " --check -j 2", GetParam(), "record");
   EXPECT_EQ(run.exit_status, 0) << run.output;
+  EXPECT_NE(run.output.find("the references match their goldens"), std::string::npos) << run.output;
   ASSERT_TRUE(run.report.is_object()) << run.output;
   EXPECT_EQ(run.report["summary"]["failed"], 0) << run.output;
   EXPECT_EQ(run.report["summary"]["errors"], 0) << run.output;

@@ -14,6 +14,9 @@ struct Mutant {
   const char* lab;
   const char* scenario;
   const char* phrase;  // must appear in the failed scenario's message
+  // For a bug that shows on the wire: must appear where the verdict compares the capture with
+  // the golden trace of the reference; empty for the others.
+  const char* wire_phrase;
 };
 
 // Names the mutant in test output instead of dumping the struct's bytes.
@@ -28,7 +31,7 @@ class MutantIsCaught : public testing::TestWithParam<Mutant> {};
 TEST_P(MutantIsCaught, ByItsScenarioWithTheExpectedDiagnosis) {
   const Mutant& mutant = GetParam();
   std::string server = std::string(SOCKLAB_BIN_DIR) + "/mutants/mutant-" + mutant.name;
-  socklab::testing::SocklabRun run = socklab::testing::run_socklab_check(std::string(mutant.lab) + " --server " + server + " --scenario " +
+  socklab::testing::SocklabRun run = socklab::testing::run_socklab(std::string(mutant.lab) + " --server " + server + " --scenario " +
                                    mutant.scenario, mutant.name);
   // 1: a scenario failed. 2 would be a usage or set-up error, and a crash no status at all.
   ASSERT_EQ(run.exit_status, 1) << run.output;
@@ -40,6 +43,13 @@ TEST_P(MutantIsCaught, ByItsScenarioWithTheExpectedDiagnosis) {
   std::string message = scenarios[0]["message"];
   EXPECT_NE(message.find(mutant.phrase), std::string::npos)
       << "expected the diagnosis to contain \"" << mutant.phrase << "\"; it was:\n" << message;
+  if (std::string(mutant.wire_phrase).empty()) return;
+  const auto& golden = scenarios[0]["golden"];
+  ASSERT_TRUE(golden.is_object()) << "no comparison with the golden trace:\n" << run.output;
+  std::string divergence = golden["divergence"];
+  EXPECT_NE(divergence.find(mutant.wire_phrase), std::string::npos)
+      << "expected the comparison with the golden to contain \"" << mutant.wire_phrase
+      << "\"; it was:\n" << divergence;
 }
 
 INSTANTIATE_TEST_SUITE_P(Mutants, MutantIsCaught, testing::ValuesIn(kMutants),

@@ -20,6 +20,7 @@ SOCKLAB_SCENARIO(echo_many_clients,
                            "Some connections were never served: bytes of one client must not go "
                            "to another, and every ready connection must be handled, not only the "
                            "first one a wake-up reports.");
+  context.require_graceful_close_on_the_wire(flows, "many-clients");
 }
 
 }  // namespace socklab::harness

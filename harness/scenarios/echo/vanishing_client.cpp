@@ -12,7 +12,15 @@ namespace socklab::harness {
 SOCKLAB_SCENARIO(echo_vanishing_client,
                  {.group = "echo",
                   .name = "vanishing-client",
-                  .purpose = "5 clients reset (RST) while their echo is owed; the server serves on"}) {
+                  .purpose = "5 clients reset (RST) while their echo is owed; the server serves on",
+                  .varying_facts = {
+                      {"client sends", "*, then RST",
+                       "a vanishing client resets after its FIN or, when it has not sent everything "
+                       "yet, instead of it"},
+                      {"server sends", "* bytes, until the client's RST",
+                       "how much echo the server sent before the RST is timing"},
+                      {"first to close", "client *", "the client closes first, with FIN or RST as above"},
+                  }}) {
   std::vector<EchoFlow> vanishing;
   for (int i = 0; i < 5; ++i) {
     // 768 KiB sent and half-closed, 16 KiB read, then close() with SO_LINGER {1, 0}: RST

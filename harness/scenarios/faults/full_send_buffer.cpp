@@ -8,6 +8,7 @@
 
 #include "harness/engine/scenario_context.hpp"
 #include "harness/trace/segment_queries.hpp"
+#include "harness/trace/wire_checks.hpp"
 
 using namespace std::chrono_literals;
 
@@ -23,6 +24,28 @@ std::string mebibytes(std::uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
   return text;
+}
+
+// On the wire, backpressure is the server's TCP no longer acknowledging the flood: once the
+// server stops reading, its receive buffer fills and its window closes. The reference takes in
+// its 1 MiB --high-water plus its socket buffers; a server that keeps reading takes in the
+// whole flood.
+void require_backpressure_on_the_wire(ScenarioContext& context, const EchoFlow& flood) {
+  if (!context.capturing()) return;
+  std::optional<TcpConnection> connection = connection_of(context.captured_segments(), flood.local_endpoint());
+  if (!connection) return;
+  std::uint64_t taken_in = bytes_acknowledged(*connection, Side::client);
+  context.observe("while the flooding client read nothing, the server's TCP acknowledged " +
+                  mebibytes(taken_in) + " of the " + mebibytes(flood.bytes_sent()) + " it sent");
+  if (taken_in <= kGrowthBound) return;
+  fail({"the server's TCP to stop acknowledging the flood once the server stopped reading "
+        "(under " + mebibytes(kGrowthBound) + " taken in: --high-water plus the socket buffers)",
+        "it acknowledged " + mebibytes(taken_in) + " of the " + mebibytes(flood.bytes_sent()) +
+            " the client sent while reading none of the echo",
+        "No backpressure on the wire: the server kept reading a peer whose echo it could not "
+        "deliver, so its TCP kept accepting data and the bytes piled up in the server's memory "
+        "instead. Stop reading a connection once its unsent output exceeds --high-water; the "
+        "receive buffer then fills and TCP's zero window stops the sender."});
 }
 
 }  // namespace
@@ -63,6 +86,9 @@ SOCKLAB_SCENARIO(echo_full_send_buffer,
           "and resume when it drains; then TCP's own flow control (a zero window) stops the "
           "sender."});
   }
+  // After the memory check: a server that buffers without bound fails that first; one that
+  // keeps memory bounded by throwing data away is caught here.
+  require_backpressure_on_the_wire(context, flood[0]);
   context.require_no_busy_loop(stall, "while a client's window was closed");
 
   // Nothing moves until the client starts reading, up to 7 s after the flood began.

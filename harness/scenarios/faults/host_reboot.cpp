@@ -19,7 +19,15 @@ SOCKLAB_SCENARIO(echo_host_reboot,
                   .name = "host-reboot",
                   .purpose = "a client host reboots while owed data; its RST must close the socket",
                   .client_hosts = 1,
-                  .needs_topology = true}) {
+                  .needs_topology = true,
+                  .varying_facts = {
+                      {"client sends", "* bytes, then RST",
+                       "how much the client sent before its host went silent is timing"},
+                      {"server sends", "* bytes, until the client's RST",
+                       "how much echo got through before the client's window closed is timing"},
+                      {"zero window held by", "*", "which windows stay shut for 0.2 s before the "
+                       "silence depends on when it starts"},
+                  }}) {
   // 1 MiB sent, nothing read, a 16 KiB window: the server's output backs up behind a zero
   // window, and it holds a pending echo when the host goes down.
   std::vector<EchoFlow> flows;
