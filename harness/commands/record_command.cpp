@@ -23,8 +23,8 @@ void write_golden(const ScenarioResult& result, NormalizedTrace trace, const Run
   fs::create_directories(folder);
   trace.comments = {
       result.lab + "/" + result.scenario + ": " + result.purpose,
-      "recorded by `socklab record " + result.lab + "` from " + result.server_program.filename().string() +
-          " on kernel " + report.kernel,
+      "recorded by `socklab record " + result.lab + "` from " +
+          result.server_program.filename().string() + " on kernel " + report.kernel,
   };
   if (spec) {
     for (const VaryingFact& varying : spec->varying_facts) {
@@ -37,7 +37,9 @@ void write_golden(const ScenarioResult& result, NormalizedTrace trace, const Run
     std::ofstream out(text_file.string() + ".new");
     out << to_text(trace);
     out.close();
-    if (!out) throw std::runtime_error("cannot write " + text_file.string() + ".new: " + std::strerror(errno));
+    if (!out)
+      throw std::runtime_error("cannot write " + text_file.string() +
+                               ".new: " + std::strerror(errno));
   }
   try {
     write_headers_only_copy(result.pcap, capture_file.string() + ".new");
@@ -83,7 +85,7 @@ RecordTally record_goldens(const RunReport& report, const fs::path& traces_dir, 
       std::printf("  %-32s not recorded: %s\n", name.c_str(),
                   result.verdict != Verdict::passed ? "the reference did not pass"
                   : result.pcap.empty()             ? "the run has no capture"
-                                                    : "the capture is incomplete (the kernel dropped packets)");
+                                        : "the capture is incomplete (the kernel dropped packets)");
       continue;
     }
     NormalizedTrace recorded = normalize(split_connections(read_pcap_file(result.pcap).segments));

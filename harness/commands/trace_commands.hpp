@@ -8,11 +8,11 @@ namespace socklab::harness {
 
 struct TraceShowOptions {
   std::string file;
-  std::string svg_file;           // also write the ladders as SVG here
-  std::size_t connection = 0;     // 1-based; 0 shows every connection
-  bool every_segment = false;     // no folding of uneventful stretches
-  bool normalized = false;        // instead of ladders: the normalized trace (.trace form)
-  bool analysis_fields = false;   // instead of ladders: "frame<TAB>tcp.analysis fields" lines
+  std::string svg_file;          // also write the ladders as SVG here
+  std::size_t connection = 0;    // 1-based; 0 shows every connection
+  bool every_segment = false;    // no folding of uneventful stretches
+  bool normalized = false;       // instead of ladders: the normalized trace (.trace form)
+  bool analysis_fields = false;  // instead of ladders: "frame<TAB>tcp.analysis fields" lines
 };
 
 // Exit status 0, or 2 with a message on stderr when the file cannot be read.

@@ -4,12 +4,12 @@
 #include <thread>
 
 #include "harness/capture/packet_capture.hpp"
-#include "harness/trace/normalized_trace.hpp"
-#include "harness/trace/trace_diff.hpp"
 #include "harness/engine/interruption.hpp"
 #include "harness/engine/process_checks.hpp"
 #include "harness/engine/scenario_context.hpp"
 #include "harness/sandbox/topology.hpp"
+#include "harness/trace/normalized_trace.hpp"
+#include "harness/trace/trace_diff.hpp"
 
 namespace socklab::harness {
 namespace {
@@ -40,11 +40,11 @@ std::optional<Finding> check_descriptors_released(SupervisedProcess& server, int
 std::optional<Finding> check_clean_stop(const SupervisedProcess::StopResult& stop,
                                         std::chrono::milliseconds grace) {
   if (stop.needed_sigkill) {
-    return Finding{"the server to exit within " + std::to_string(grace.count() / 1000) +
-                       " s of SIGTERM",
-                   "it was still running and had to be killed with SIGKILL",
-                   "SIGTERM asks a server to stop: it must stop accepting, close its "
-                   "connections (their peers see FIN) and exit 0."};
+    return Finding{
+        "the server to exit within " + std::to_string(grace.count() / 1000) + " s of SIGTERM",
+        "it was still running and had to be killed with SIGKILL",
+        "SIGTERM asks a server to stop: it must stop accepting, close its "
+        "connections (their peers see FIN) and exit 0."};
   }
   if (!stop.status.clean()) {
     return Finding{"the server to exit with status 0 on SIGTERM", "it " + stop.status.describe(),
@@ -66,8 +66,13 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   if (settings.use_netns) topology.emplace(Topology::create(spec.client_hosts));
   std::string host = topology ? topology->server().address : "127.0.0.1";
 
-  LaunchSpec launch{job.program, {"--host", host, "--port", "0"}, topology ? &topology->server().netns : nullptr,
-                    result.stdout_log, result.stderr_log, {}, true};
+  LaunchSpec launch{job.program,
+                    {"--host", host, "--port", "0"},
+                    topology ? &topology->server().netns : nullptr,
+                    result.stdout_log,
+                    result.stderr_log,
+                    {},
+                    true};
 #if defined(__SANITIZE_ADDRESS__)
   // This harness was built with AddressSanitizer, and so were the servers beside it: ASan
   // reserves terabytes of shadow memory, which RLIMIT_DATA counts.
@@ -85,12 +90,13 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
     return;
   }
   if (ready.host != host && ready.host != "0.0.0.0") {
-    record_failure(result, {"the server to listen on the address given by --host (" + host + ")",
-                            "it printed 'listening on " + ready.host + ":" +
-                                std::to_string(ready.port) + "'",
-                            "Clients on other hosts reach the server at " + host + "; a socket "
-                            "bound to another address never sees their SYNs. Bind the address "
-                            "given by --host."});
+    record_failure(
+        result, {"the server to listen on the address given by --host (" + host + ")",
+                 "it printed 'listening on " + ready.host + ":" + std::to_string(ready.port) + "'",
+                 "Clients on other hosts reach the server at " + host +
+                     "; a socket "
+                     "bound to another address never sees their SYNs. Bind the address "
+                     "given by --host."});
     result.server_exit = server.stop(settings.stop_grace).status.describe();
     return;
   }
@@ -99,8 +105,8 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   std::optional<PacketCapture> capture;
   if (topology) {
     result.pcap = result.stdout_log.parent_path() / (spec.name + ".pcap");
-    capture.emplace(PacketCapture::start(topology->server().netns, Topology::kCaptureInterface,
-                                         result.pcap));
+    capture.emplace(
+        PacketCapture::start(topology->server().netns, Topology::kCaptureInterface, result.pcap));
   } else {
     result.note = "no packet capture in loopback mode";
   }
@@ -117,7 +123,8 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
     // The body's flows are gone, so every client socket is closed: the server has seen FIN or
     // RST on each.
     if (result.verdict != Verdict::failed && server.alive()) {
-      if (auto leak = check_descriptors_released(server, baseline_fds, context.connections_opened())) {
+      if (auto leak =
+              check_descriptors_released(server, baseline_fds, context.connections_opened())) {
         record_failure(result, *leak);
       }
     }
@@ -130,11 +137,13 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   // The last FINs and ACKs of the scenario's clients cross before SIGTERM: on a loaded machine
   // a client's FIN can wait in the kernel's backlog for milliseconds, and a server stopped
   // meanwhile would close first, which the trace would wrongly show as the server's doing.
-  if (capture) capture->wait_until_quiet(std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
+  if (capture)
+    capture->wait_until_quiet(std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
   SupervisedProcess::StopResult stop = server.stop(settings.stop_grace);
   result.server_exit = stop.status.describe();
   if (result.verdict != Verdict::failed) {
-    if (auto unclean = check_clean_stop(stop, settings.stop_grace)) record_failure(result, *unclean);
+    if (auto unclean = check_clean_stop(stop, settings.stop_grace))
+      record_failure(result, *unclean);
   }
   if (capture) {
     CaptureSummary summary = capture->stop();
@@ -152,7 +161,9 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
 // Never turns the verdict into an error: what goes wrong here is said in golden_error.
 void compare_with_golden(const RunSettings& settings, ScenarioResult& result) {
   std::error_code ignored;
-  if (settings.golden_dir.empty() || result.pcap.empty() || !std::filesystem::exists(result.pcap, ignored)) return;
+  if (settings.golden_dir.empty() || result.pcap.empty() ||
+      !std::filesystem::exists(result.pcap, ignored))
+    return;
   std::filesystem::path golden = settings.golden_dir / result.lab / (result.scenario + ".trace");
   if (!std::filesystem::exists(golden, ignored)) return;
   result.golden_trace = golden.string();

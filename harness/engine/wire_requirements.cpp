@@ -52,10 +52,12 @@ void ScenarioContext::require_graceful_close_on_the_wire(const std::vector<EchoF
     Closing server = closing_of(*connection, Side::server);
     const std::uint64_t owed = flow.bytes_sent();
     const std::string expected = "on the wire, the server's FIN after all " + std::to_string(owed) +
-                                 " bytes it owed " + flow.label() + ", and no RST (" + scenario + ")";
+                                 " bytes it owed " + flow.label() + ", and no RST (" + scenario +
+                                 ")";
     if (server.rst) {
       fail({expected,
-            "the server sent RST after " + std::to_string(server.data_bytes_before) + " bytes of data",
+            "the server sent RST after " + std::to_string(server.data_bytes_before) +
+                " bytes of data",
             "A RST instead of a FIN: the server closed the socket with unread bytes in its receive "
             "buffer, or with SO_LINGER {1, 0}. Either way the kernel throws away what it had not "
             "sent yet and the peer sees ECONNRESET, perhaps before reading what did arrive. "
@@ -63,8 +65,8 @@ void ScenarioContext::require_graceful_close_on_the_wire(const std::vector<EchoF
     }
     if (server.fin && server.data_bytes_before < owed) {
       fail({expected,
-            "the server sent its FIN after " + std::to_string(server.data_bytes_before) + " bytes (" +
-                std::to_string(owed - server.data_bytes_before) + " bytes never sent)",
+            "the server sent its FIN after " + std::to_string(server.data_bytes_before) +
+                " bytes (" + std::to_string(owed - server.data_bytes_before) + " bytes never sent)",
             "A FIN says nothing more will come: the server closed while it still owed bytes. "
             "After the peer's FIN (read() returns 0) the connection is only half-closed: send "
             "what is owed, then close."});

@@ -28,9 +28,11 @@ enum AnalysisFlag : AnalysisFlags {
 };
 
 inline constexpr AnalysisFlag kAllAnalysisFlags[] = {
-    kRetransmission, kFastRetransmission, kSpuriousRetransmission, kOutOfOrder,  kLostSegment,
-    kAckedUnseenSegment, kDuplicateAck, kZeroWindow, kZeroWindowProbe, kZeroWindowProbeAck,
-    kWindowFull, kWindowUpdate, kKeepAlive, kKeepAliveAck, kReusedPorts,
+    kRetransmission,     kFastRetransmission, kSpuriousRetransmission,
+    kOutOfOrder,         kLostSegment,        kAckedUnseenSegment,
+    kDuplicateAck,       kZeroWindow,         kZeroWindowProbe,
+    kZeroWindowProbeAck, kWindowFull,         kWindowUpdate,
+    kKeepAlive,          kKeepAliveAck,       kReusedPorts,
 };
 
 // The words Wireshark's packet list shows: "TCP ZeroWindow", "TCP Keep-Alive", ...

@@ -76,7 +76,8 @@ std::string segment_label(const ConnectionSegment& entry) {
     if (segment.mss) options += fmt::format(" mss {}", *segment.mss);
     if (segment.sack_permitted) options += " sack";
     if (segment.timestamps) options += " ts";
-    if (segment.window_scale) options += fmt::format(" ws {}", 1u << std::min<int>(*segment.window_scale, 14));
+    if (segment.window_scale)
+      options += fmt::format(" ws {}", 1u << std::min<int>(*segment.window_scale, 14));
     if (!options.empty()) label += " " + options;
   } else if (segment.sack_blocks > 0) {
     label += fmt::format("  sack {}", segment.sack_blocks);
@@ -86,12 +87,15 @@ std::string segment_label(const ConnectionSegment& entry) {
 }
 
 std::string connection_summary(const TcpConnection& connection) {
-  std::uint64_t bytes[2] = {connection.data_bytes(Side::client), connection.data_bytes(Side::server)};
+  std::uint64_t bytes[2] = {connection.data_bytes(Side::client),
+                            connection.data_bytes(Side::server)};
   const char* ending[2] = {"", ""};
   for (const ConnectionSegment& entry : connection.segments) {
     int side = static_cast<int>(entry.from);
-    if (entry.segment.rst()) ending[side] = " then RST";
-    else if (entry.segment.fin() && ending[side][0] == '\0') ending[side] = " then FIN";
+    if (entry.segment.rst())
+      ending[side] = " then RST";
+    else if (entry.segment.fin() && ending[side][0] == '\0')
+      ending[side] = " then FIN";
   }
   double seconds = connection.segments.empty() ? 0 : connection.segments.back().since_start;
   return fmt::format("client sent {} bytes{}, server sent {} bytes{}; {} segments over {:.3f} s",

@@ -51,10 +51,8 @@ struct MeaningStyle {
 
 const MeaningStyle& style_of(Meaning meaning) {
   static const MeaningStyle styles[] = {
-      {"rst", "#c62828", "RST (reset)"},
-      {"flag", "#e65100", "tcp.analysis flag"},
-      {"fin", "#2e7d32", "FIN (close)"},
-      {"syn", "#1565c0", "SYN (handshake)"},
+      {"rst", "#c62828", "RST (reset)"},  {"flag", "#e65100", "tcp.analysis flag"},
+      {"fin", "#2e7d32", "FIN (close)"},  {"syn", "#1565c0", "SYN (handshake)"},
       {"plain", "#424242", "data / ACK"},
   };
   return styles[static_cast<int>(meaning)];
@@ -97,8 +95,9 @@ void write_text(std::ostream& out, int x, int y, const TextStyle& style, std::st
 }
 
 void write_arrow(std::ostream& out, int tail_x, int head_x, int y, const MeaningStyle& style) {
-  element(out, R"svg(<line x1="{}" y1="{}" x2="{}" y2="{}" )svg"
-               R"svg(stroke="{}" stroke-width="1.5" marker-end="url(#socklab-head-{})"/>)svg",
+  element(out,
+          R"svg(<line x1="{}" y1="{}" x2="{}" y2="{}" )svg"
+          R"svg(stroke="{}" stroke-width="1.5" marker-end="url(#socklab-head-{})"/>)svg",
           tail_x, y, head_x, y + kSlope, style.colour, style.id);
 }
 
@@ -106,16 +105,18 @@ void write_arrow(std::ostream& out, int tail_x, int head_x, int y, const Meaning
 // markers cannot take the colour of the line they end (context-stroke is SVG 2), so each
 // meaning has an arrowhead of its own; the prefix keeps the ids apart in an HTML page.
 void write_document_start(std::ostream& out, int height) {
-  element(out, R"svg(<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{0}" )svg"
-               R"svg(height="{1}" viewBox="0 0 {0} {1}" font-family="{2}" )svg"
-               R"svg(xml:space="preserve">)svg",
+  element(out,
+          R"svg(<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{0}" )svg"
+          R"svg(height="{1}" viewBox="0 0 {0} {1}" font-family="{2}" )svg"
+          R"svg(xml:space="preserve">)svg",
           kWidth, height, kFonts);
   element(out, "<title>TCP ladder diagram</title>\n<defs>");
   for (Meaning meaning : kLegendOrder) {
     const MeaningStyle& style = style_of(meaning);
-    element(out, R"svg(<marker id="socklab-head-{}" viewBox="0 0 10 8" refX="10" refY="4" )svg"
-                 R"svg(markerWidth="10" markerHeight="8" markerUnits="userSpaceOnUse" )svg"
-                 R"svg(orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="{}"/></marker>)svg",
+    element(out,
+            R"svg(<marker id="socklab-head-{}" viewBox="0 0 10 8" refX="10" refY="4" )svg"
+            R"svg(markerWidth="10" markerHeight="8" markerUnits="userSpaceOnUse" )svg"
+            R"svg(orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="{}"/></marker>)svg",
             style.id, style.colour);
   }
   element(out, R"svg(</defs>{}<rect width="{}" height="{}" fill="#ffffff"/>)svg", '\n', kWidth,
@@ -203,12 +204,23 @@ std::string xml_escaped(std::string_view text) {
   escaped.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&apos;"; break;
-      default: escaped += c;
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\'':
+        escaped += "&apos;";
+        break;
+      default:
+        escaped += c;
     }
   }
   return escaped;
@@ -235,8 +247,10 @@ void write_svg_ladder(std::ostream& out, const std::vector<TcpConnection>& conne
     int row_top = top + kHeaderHeight;
     write_lifelines(out, rows_of[i], row_top);
     for (const LadderRow& row : rows_of[i]) {
-      if (row.segment != nullptr) write_segment_row(out, *row.segment, row_top);
-      else write_folded_row(out, row.folded, row_top);
+      if (row.segment != nullptr)
+        write_segment_row(out, *row.segment, row_top);
+      else
+        write_folded_row(out, row.folded, row_top);
       row_top += kRowHeight;
     }
     top += block_height(rows_of[i]);

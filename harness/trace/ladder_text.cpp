@@ -24,11 +24,12 @@ void write_text_ladder(std::ostream& out, const TcpConnection& connection, std::
                        std::size_t count, std::size_t fold_longer_than) {
   out << fmt::format("connection {} of {}: {}\n  {}\n", number, count, connection.title(),
                      connection_summary(connection));
-  out << fmt::format("{:>10} {:>7}  client{:>{}}\n", "time (s)", "frame", "server", kArrowWidth - 3);
+  out << fmt::format("{:>10} {:>7}  client{:>{}}\n", "time (s)", "frame", "server",
+                     kArrowWidth - 3);
   for (const LadderRow& row : ladder_rows(connection, fold_longer_than)) {
     if (row.segment == nullptr) {
-      out << fmt::format("{:>10} {:>7}  |{:^{}}|\n", "", "", ". . . " + row.folded.text() + " . . .",
-                         kArrowWidth);
+      out << fmt::format("{:>10} {:>7}  |{:^{}}|\n", "", "",
+                         ". . . " + row.folded.text() + " . . .", kArrowWidth);
       continue;
     }
     const ConnectionSegment& entry = *row.segment;

@@ -1,15 +1,14 @@
 #include "harness/trace/normalized_trace.hpp"
 
 #include <fmt/format.h>
-
 #include <fnmatch.h>
 
 #include <algorithm>
 #include <cctype>
-#include <iterator>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -21,8 +20,9 @@ namespace socklab::harness {
 namespace {
 
 constexpr const char* kHeader = "# socklab normalized trace, format 1";
-const std::string kFactKeys[] = {"handshake",      "client SYNs",         "client sends",    "server sends",
-                                 "first to close", "zero window held by", "keepalive probes"};
+const std::string kFactKeys[] = {"handshake",       "client SYNs",    "client sends",
+                                 "server sends",    "first to close", "zero window held by",
+                                 "keepalive probes"};
 
 std::string handshake_outcome(const TcpConnection& connection) {
   bool syn = false, syn_ack = false, final_ack = false, refused = false;
@@ -31,7 +31,8 @@ std::string handshake_outcome(const TcpConnection& connection) {
     if (entry.from == Side::client && segment.syn() && !segment.has_ack()) syn = true;
     if (entry.from == Side::server && segment.syn() && segment.has_ack()) syn_ack = true;
     if (entry.from == Side::server && segment.rst() && !syn_ack) refused = true;
-    if (entry.from == Side::client && syn_ack && !segment.syn() && segment.has_ack()) final_ack = true;
+    if (entry.from == Side::client && syn_ack && !segment.syn() && segment.has_ack())
+      final_ack = true;
   }
   if (!syn) return "not captured";
   if (final_ack) return "complete";
@@ -94,7 +95,8 @@ std::string zero_window_held_by(const TcpConnection& connection) {
     }
   }
   for (int side : {0, 1}) {
-    if (closed_since[side] && end - *closed_since[side] >= kHeldZeroWindowSeconds) held[side] = true;
+    if (closed_since[side] && end - *closed_since[side] >= kHeldZeroWindowSeconds)
+      held[side] = true;
   }
   if (held[0] && held[1]) return "client, server";
   if (held[0]) return "client";
@@ -115,11 +117,10 @@ std::string keepalive_probes(const TcpConnection& connection) {
 }
 
 int client_syns(const TcpConnection& connection) {
-  return static_cast<int>(std::count_if(connection.segments.begin(), connection.segments.end(),
-                                        [](const ConnectionSegment& entry) {
-                                          return entry.from == Side::client && entry.segment.syn() &&
-                                                 !entry.segment.has_ack();
-                                        }));
+  return static_cast<int>(std::count_if(
+      connection.segments.begin(), connection.segments.end(), [](const ConnectionSegment& entry) {
+        return entry.from == Side::client && entry.segment.syn() && !entry.segment.has_ack();
+      }));
 }
 
 NormalizedConnection normalize_one(const TcpConnection& connection) {
@@ -140,7 +141,8 @@ NormalizedConnection normalize_one(const TcpConnection& connection) {
 bool same_facts(const NormalizedConnection& a, const NormalizedConnection& b) {
   if (a.facts.size() != b.facts.size()) return false;
   for (std::size_t i = 0; i < a.facts.size(); ++i) {
-    if (a.facts[i].key != b.facts[i].key || a.facts[i].accepted != b.facts[i].accepted) return false;
+    if (a.facts[i].key != b.facts[i].key || a.facts[i].accepted != b.facts[i].accepted)
+      return false;
   }
   return true;
 }
@@ -190,8 +192,9 @@ const TraceFact* NormalizedConnection::fact(const std::string& key) const {
 void fold_identical_blocks(NormalizedTrace& trace) {
   std::vector<NormalizedConnection> folded;
   for (NormalizedConnection& block : trace.connections) {
-    auto same = std::find_if(folded.begin(), folded.end(),
-                             [&](const NormalizedConnection& seen) { return same_facts(seen, block); });
+    auto same = std::find_if(folded.begin(), folded.end(), [&](const NormalizedConnection& seen) {
+      return same_facts(seen, block);
+    });
     if (same != folded.end()) {
       same->count += block.count;
     } else {
@@ -203,7 +206,8 @@ void fold_identical_blocks(NormalizedTrace& trace) {
 
 NormalizedTrace normalize(const std::vector<TcpConnection>& connections) {
   NormalizedTrace trace;
-  for (const TcpConnection& connection : connections) trace.connections.push_back(normalize_one(connection));
+  for (const TcpConnection& connection : connections)
+    trace.connections.push_back(normalize_one(connection));
   fold_identical_blocks(trace);
   return trace;
 }
@@ -213,7 +217,8 @@ std::string to_text(const NormalizedTrace& trace) {
   for (const std::string& comment : trace.comments) text += "# " + comment + "\n";
   for (const NormalizedConnection& connection : trace.connections) {
     text += fmt::format("connection x{}\n", connection.count);
-    for (const TraceFact& fact : connection.facts) text += "  " + fact.key + ": " + fact.value_text() + "\n";
+    for (const TraceFact& fact : connection.facts)
+      text += "  " + fact.key + ": " + fact.value_text() + "\n";
   }
   if (trace.connections.empty()) text += "no TCP connections\n";
   return text;
@@ -233,25 +238,28 @@ NormalizedTrace parse_normalized_trace(const std::string& text) {
   while (std::getline(lines, line)) {
     ++number;
     std::string content = trim(line);
-    if (number == 1 && content != kHeader) bad(std::string("expected the header '") + kHeader + "'");
+    if (number == 1 && content != kHeader)
+      bad(std::string("expected the header '") + kHeader + "'");
     if (content.empty() || content == "no TCP connections" || number == 1) continue;
     if (content[0] == '#') {
       trace.comments.push_back(trim(content.substr(1)));
     } else if (content.rfind("connection x", 0) == 0) {
       NormalizedConnection connection;
       std::string count = content.substr(12);
-      if (count.empty() || count.size() > 9 || count.find_first_not_of("0123456789") != std::string::npos ||
-          std::stoul(count) == 0) {
+      if (count.empty() || count.size() > 9 ||
+          count.find_first_not_of("0123456789") != std::string::npos || std::stoul(count) == 0) {
         bad("expected 'connection xN' with a count of 1 or more");
       }
       connection.count = std::stoul(count);
       trace.connections.push_back(connection);
     } else {
       std::size_t colon = content.find(": ");
-      if (colon == std::string::npos || trace.connections.empty()) bad("expected 'key: value' inside a connection");
+      if (colon == std::string::npos || trace.connections.empty())
+        bad("expected 'key: value' inside a connection");
       TraceFact fact{content.substr(0, colon), {}};
       if (std::find(std::begin(kFactKeys), std::end(kFactKeys), fact.key) == std::end(kFactKeys)) {
-        bad("'" + fact.key + "' is not a fact of format 1 (handshake, client SYNs, client sends, "
+        bad("'" + fact.key +
+            "' is not a fact of format 1 (handshake, client SYNs, client sends, "
             "server sends, first to close, zero window held by, keepalive probes)");
       }
       std::string values = content.substr(colon + 2);

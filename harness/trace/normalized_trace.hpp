@@ -2,7 +2,8 @@
 // same program give the same text on any kernel. Ports, addresses, sequence numbers, times,
 // segmentation, pure ACKs, retransmissions and reordering are left out; what stays is, per
 // connection, how it opened, what each side sent and how it ended, zero windows held for a while (a
-// reader that stopped) and keepalive probes. Connections that mean the same are folded into one block with a count.
+// reader that stopped) and keepalive probes. Connections that mean the same are folded into one
+// block with a count.
 //
 //   # socklab normalized trace, format 1
 //   connection x1
@@ -28,10 +29,10 @@
 namespace socklab::harness {
 
 struct TraceFact {
-  std::string key;                     // "server sends"
-  std::vector<std::string> accepted;   // {"65536 bytes, then FIN"}; several in a golden
+  std::string key;                              // "server sends"
+  std::vector<std::string> accepted;            // {"65536 bytes, then FIN"}; several in a golden
   bool accepts(const TraceFact& actual) const;  // every actual value is accepted here
-  std::string value_text() const;      // values joined by " | "
+  std::string value_text() const;               // values joined by " | "
 };
 
 struct NormalizedConnection {

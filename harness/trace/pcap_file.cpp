@@ -46,7 +46,8 @@ PcapHandle open_offline(const std::filesystem::path& path) {
 
 // Where the IPv4 packet starts in a frame of this link type; nullopt when the frame carries
 // something else.
-std::optional<std::size_t> ipv4_offset(int link_type, const unsigned char* frame, std::size_t length) {
+std::optional<std::size_t> ipv4_offset(int link_type, const unsigned char* frame,
+                                       std::size_t length) {
   auto u16 = [&](std::size_t at) { return static_cast<unsigned>(frame[at] << 8 | frame[at + 1]); };
   switch (link_type) {
     case DLT_EN10MB:
@@ -82,7 +83,11 @@ std::optional<std::size_t> ipv4_offset(int link_type, const unsigned char* frame
 
 bool link_type_supported(int link_type) {
   switch (link_type) {
-    case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_RAW: case DLT_NULL: case DLT_LOOP:
+    case DLT_EN10MB:
+    case DLT_LINUX_SLL:
+    case DLT_RAW:
+    case DLT_NULL:
+    case DLT_LOOP:
 #ifdef DLT_LINUX_SLL2
     case DLT_LINUX_SLL2:
 #endif
@@ -104,7 +109,8 @@ using FrameVisitor = std::function<void(const pcap_pkthdr&, const unsigned char*
 
 // Calls `visit` for every frame. A file cut in the middle of a frame ends the walk and the
 // reason is returned, as Wireshark does; any other read error throws.
-std::string for_each_frame(pcap_t* handle, const std::filesystem::path& path, const FrameVisitor& visit) {
+std::string for_each_frame(pcap_t* handle, const std::filesystem::path& path,
+                           const FrameVisitor& visit) {
   for (;;) {
     pcap_pkthdr* header = nullptr;
     const u_char* bytes = nullptr;
@@ -133,20 +139,21 @@ PcapContents read_pcap_file(const std::filesystem::path& path) {
                              " frames; socklab reads Ethernet, Linux cooked (tcpdump -i any), "
                              "raw IP and loopback captures");
   }
-  contents.truncated = for_each_frame(handle.get(), path, [&](const pcap_pkthdr& header, const unsigned char* bytes) {
-    ++contents.frames;
-    double time = static_cast<double>(header.ts.tv_sec) + header.ts.tv_usec / 1e6;
-    std::optional<TcpSegment> segment;
-    if (auto offset = ipv4_offset(link_type, bytes, header.caplen)) {
-      segment = parse_ipv4_tcp(bytes + *offset, header.caplen - *offset, time);
-    }
-    if (!segment) {
-      ++contents.other_frames;
-      return;
-    }
-    segment->frame = static_cast<std::uint32_t>(contents.frames);
-    contents.segments.push_back(*segment);
-  });
+  contents.truncated = for_each_frame(
+      handle.get(), path, [&](const pcap_pkthdr& header, const unsigned char* bytes) {
+        ++contents.frames;
+        double time = static_cast<double>(header.ts.tv_sec) + header.ts.tv_usec / 1e6;
+        std::optional<TcpSegment> segment;
+        if (auto offset = ipv4_offset(link_type, bytes, header.caplen)) {
+          segment = parse_ipv4_tcp(bytes + *offset, header.caplen - *offset, time);
+        }
+        if (!segment) {
+          ++contents.other_frames;
+          return;
+        }
+        segment->frame = static_cast<std::uint32_t>(contents.frames);
+        contents.segments.push_back(*segment);
+      });
   return contents;
 }
 
@@ -157,19 +164,22 @@ std::uint64_t write_headers_only_copy(const std::filesystem::path& source,
   FilePtr file = open_gzip_for_writing(destination);
   pcap_dumper_t* raw_dumper = pcap_dump_fopen(handle.get(), file.get());
   if (raw_dumper == nullptr) {
-    throw std::runtime_error("cannot write " + destination.string() + ": " + pcap_geterr(handle.get()));
+    throw std::runtime_error("cannot write " + destination.string() + ": " +
+                             pcap_geterr(handle.get()));
   }
   file.release();  // pcap_dump_close closes it
   std::unique_ptr<pcap_dumper_t, DumperCloser> dumper(raw_dumper);
   std::uint64_t frames = 0;
   for_each_frame(handle.get(), source, [&](const pcap_pkthdr& header, const unsigned char* bytes) {
     pcap_pkthdr kept = header;
-    if (auto offset = ipv4_offset(link_type, bytes, header.caplen); offset && header.caplen > *offset + 20) {
+    if (auto offset = ipv4_offset(link_type, bytes, header.caplen);
+        offset && header.caplen > *offset + 20) {
       const unsigned char* ip = bytes + *offset;
       std::size_t ip_header = (ip[0] & 0x0f) * 4u;
       if (ip[9] == IPPROTO_TCP && header.caplen >= *offset + ip_header + 13) {
         std::size_t tcp_header = (ip[ip_header + 12] >> 4) * 4u;
-        kept.caplen = std::min<bpf_u_int32>(header.caplen, static_cast<bpf_u_int32>(*offset + ip_header + tcp_header));
+        kept.caplen = std::min<bpf_u_int32>(
+            header.caplen, static_cast<bpf_u_int32>(*offset + ip_header + tcp_header));
       }
     }
     pcap_dump(reinterpret_cast<u_char*>(dumper.get()), &kept, bytes);

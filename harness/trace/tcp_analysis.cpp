@@ -17,15 +17,15 @@ long long microseconds(double seconds) { return std::llround(seconds * 1e6); }
 
 // What one direction of the connection has shown so far, in Wireshark's terms.
 struct DirectionState {
-  std::optional<std::uint32_t> next_seq;   // "next expected sequence number"
-  double next_seq_time = 0;                // when next_seq last advanced
+  std::optional<std::uint32_t> next_seq;  // "next expected sequence number"
+  double next_seq_time = 0;               // when next_seq last advanced
   std::optional<std::uint32_t> max_seq_to_be_acked;
   // The acknowledgment field of its last segment, ACK flag or not (a RST carries 0): Wireshark
   // keeps it that way, and 0 means "not known".
   std::optional<std::uint32_t> last_ack;
   double last_ack_time = 0;
-  std::optional<std::uint16_t> window;     // the last window field it sent, unscaled
-  std::uint64_t window_bytes = 0;          // ... and scaled
+  std::optional<std::uint16_t> window;  // the last window field it sent, unscaled
+  std::uint64_t window_bytes = 0;       // ... and scaled
   AnalysisFlags last_flags = 0;
   int duplicate_acks = 0;
   bool sent_syn = false;
@@ -64,19 +64,23 @@ AnalysisFlags forward_flags(const ConnectionSegment& entry, const DirectionState
   }
   const bool same_ack = forward.last_ack && segment.ack == *forward.last_ack;
   const bool pure = length == 0 && !control && at_next;
-  if (pure && segment.window != 0 && forward.window && segment.window != *forward.window && same_ack) {
+  if (pure && segment.window != 0 && forward.window && segment.window != *forward.window &&
+      same_ack) {
     flags |= kWindowUpdate;
   }
   if (length > 0 && !control && reverse.sent_syn && reverse.window && reverse.last_ack &&
-      segment.seq + length == static_cast<std::uint32_t>(*reverse.last_ack + reverse.window_bytes)) {
+      segment.seq + length ==
+          static_cast<std::uint32_t>(*reverse.last_ack + reverse.window_bytes)) {
     flags |= kWindowFull;
   }
   const bool window_unchanged = forward.window && segment.window == *forward.window;
-  if (pure && segment.window != 0 && window_unchanged && same_ack && (reverse.last_flags & kKeepAlive)) {
+  if (pure && segment.window != 0 && window_unchanged && same_ack &&
+      (reverse.last_flags & kKeepAlive)) {
     return flags | kKeepAliveAck;
   }
   if (pure && segment.window == 0 && window_unchanged && (reverse.last_flags & kZeroWindowProbe) &&
-      forward.last_ack && (segment.ack == *forward.last_ack || segment.ack == *forward.last_ack + 1)) {
+      forward.last_ack &&
+      (segment.ack == *forward.last_ack || segment.ack == *forward.last_ack + 1)) {
     return flags | kZeroWindowProbeAck;
   }
   if (pure && segment.window != 0 && window_unchanged && same_ack) flags |= kDuplicateAck;
@@ -110,7 +114,8 @@ void analyze_connection(TcpConnection& connection) {
       if (length > 0 && reverse.last_ack && !seq_greater(segment.seq + length, *reverse.last_ack)) {
         // Everything in it was acknowledged already; Wireshark flags it a retransmission too.
         flags |= kSpuriousRetransmission | kRetransmission;
-      } else if (reverse.duplicate_acks >= 2 && reverse.last_ack && *reverse.last_ack == segment.seq &&
+      } else if (reverse.duplicate_acks >= 2 && reverse.last_ack &&
+                 *reverse.last_ack == segment.seq &&
                  microseconds(now - reverse.last_ack_time) < 20'000) {
         flags |= kFastRetransmission | kRetransmission;
       } else if (microseconds(now - forward.next_seq_time) < microseconds(reorder_window) &&

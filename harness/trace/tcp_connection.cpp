@@ -67,7 +67,8 @@ void number_relatively(TcpConnection& connection) {
   // segments with SYN set are never scaled.
   std::optional<std::uint8_t> shift[2];
   for (const ConnectionSegment& entry : connection.segments) {
-    if (entry.segment.syn()) shift[static_cast<int>(entry.from)] = entry.segment.window_scale.value_or(255);
+    if (entry.segment.syn())
+      shift[static_cast<int>(entry.from)] = entry.segment.window_scale.value_or(255);
   }
   bool scaling = shift[0] && shift[1] && *shift[0] != 255 && *shift[1] != 255;
   double start = connection.segments.empty() ? 0 : connection.segments.front().segment.time;

@@ -19,11 +19,11 @@ const char* side_name(Side side);  // "client", "server"
 struct ConnectionSegment {
   TcpSegment segment;
   Side from = Side::client;
-  double since_start = 0;             // seconds since the connection's first segment
-  std::uint32_t relative_seq = 0;     // 0 is the SYN, 1 the first data byte
-  std::uint32_t relative_ack = 0;     // relative to the other side's initial sequence number
-  std::uint64_t window_bytes = 0;     // the window field, scaled when both SYNs agreed to scale
-  AnalysisFlags analysis = 0;         // tcp.analysis flags, as Wireshark would set them
+  double since_start = 0;          // seconds since the connection's first segment
+  std::uint32_t relative_seq = 0;  // 0 is the SYN, 1 the first data byte
+  std::uint32_t relative_ack = 0;  // relative to the other side's initial sequence number
+  std::uint64_t window_bytes = 0;  // the window field, scaled when both SYNs agreed to scale
+  AnalysisFlags analysis = 0;      // tcp.analysis flags, as Wireshark would set them
 };
 
 struct TcpConnection {
@@ -37,7 +37,8 @@ struct TcpConnection {
   const TcpEndpoint& endpoint(Side side) const { return side == Side::client ? client : server; }
   std::string title() const;
   // Data bytes one side sent, by sequence space: retransmitted bytes count once.
-  std::uint64_t data_bytes(Side side) const;  // "client 198.18.0.10:33616 -> server 198.18.0.1:43777"
+  std::uint64_t data_bytes(
+      Side side) const;  // "client 198.18.0.10:33616 -> server 198.18.0.1:43777"
 };
 
 // Splits the segments into connections, in the order their first segment was captured. A

@@ -50,7 +50,8 @@ void parse_tcp_options(const unsigned char* options, std::size_t length, TcpSegm
     const unsigned char* value = options + at + 2;
     switch (kind) {
       case TCPOPT_MAXSEG:
-        if (option_length == TCPOLEN_MAXSEG) segment.mss = static_cast<std::uint16_t>(value[0] << 8 | value[1]);
+        if (option_length == TCPOLEN_MAXSEG)
+          segment.mss = static_cast<std::uint16_t>(value[0] << 8 | value[1]);
         break;
       case TCPOPT_WINDOW:
         if (option_length == TCPOLEN_WINDOW) segment.window_scale = value[0];
@@ -104,7 +105,8 @@ std::optional<TcpSegment> parse_ipv4_tcp(const unsigned char* ip_start, std::siz
   segment.ack = ntohl(tcp.th_ack);
   segment.flags = tcp.th_flags;
   segment.window = ntohs(tcp.th_win);
-  segment.payload_bytes = static_cast<std::uint32_t>(ip_total_bytes - ip_header_bytes - tcp_header_bytes);
+  segment.payload_bytes =
+      static_cast<std::uint32_t>(ip_total_bytes - ip_header_bytes - tcp_header_bytes);
   std::size_t options_captured =
       std::min(tcp_header_bytes, ip_captured - ip_header_bytes) - sizeof tcp;
   parse_tcp_options(ip_start + ip_header_bytes + sizeof tcp, options_captured, segment);

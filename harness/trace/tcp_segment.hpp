@@ -12,7 +12,7 @@
 namespace socklab::harness {
 
 struct TcpEndpoint {
-  in_addr_t address = 0;  // network byte order, as in the IP header
+  in_addr_t address = 0;   // network byte order, as in the IP header
   std::uint16_t port = 0;  // host byte order
   bool operator==(const TcpEndpoint&) const = default;
   std::string text() const;  // "198.18.0.10:41234"
@@ -24,10 +24,10 @@ struct TcpSegment {
   TcpEndpoint destination;
   std::uint32_t seq = 0;
   std::uint32_t ack = 0;
-  std::uint8_t flags = 0;  // the TH_* bits of <netinet/tcp.h>
-  std::uint16_t window = 0;  // as sent, before window scaling
+  std::uint8_t flags = 0;           // the TH_* bits of <netinet/tcp.h>
+  std::uint16_t window = 0;         // as sent, before window scaling
   std::uint32_t payload_bytes = 0;  // from the IP total length, not from what was captured
-  std::uint32_t frame = 0;  // 1-based position in the capture, as Wireshark numbers frames
+  std::uint32_t frame = 0;          // 1-based position in the capture, as Wireshark numbers frames
 
   // Options, as far as the capture kept them. Window scaling matters most: a window field of
   // 502 means 64256 bytes once both SYNs agreed on a shift of 7 (RFC 7323).

@@ -22,7 +22,8 @@ Sends parse_sends(const std::string& value) {
 
 std::string ending_words(const Sends& sends) {
   if (sends.ending == "still open") return fmt::format("{} bytes and never closes", sends.bytes);
-  if (sends.ending.rfind("until", 0) == 0) return fmt::format("{} bytes of data, {}", sends.bytes, sends.ending);
+  if (sends.ending.rfind("until", 0) == 0)
+    return fmt::format("{} bytes of data, {}", sends.bytes, sends.ending);
   return fmt::format("{} after {} bytes of data", sends.ending, sends.bytes);
 }
 
@@ -57,7 +58,8 @@ std::string ending_meaning(const Sends& expected, const Sends& actual) {
 
 // "with the reference, the server sends ...; with yours, ..." for the side under test; the
 // client is socklab's in both runs, so its differences are told as what it saw happen.
-std::string explain_sends(const std::string& side, const TraceFact& expected, const TraceFact& actual) {
+std::string explain_sends(const std::string& side, const TraceFact& expected,
+                          const TraceFact& actual) {
   const std::string& golden_value = expected.accepted.front();
   Sends e = parse_sends(golden_value), a = parse_sends(actual.accepted.front());
   std::string golden_words = golden_value.find_first_of("*?[") == std::string::npos
@@ -67,30 +69,37 @@ std::string explain_sends(const std::string& side, const TraceFact& expected, co
     return fmt::format("the reference server sends {}; yours sends {}. {}", golden_words,
                        ending_words(a), ending_meaning(e, a));
   }
-  return fmt::format("with the reference, the client sends {}; with yours, it sends {}. {}", golden_words,
-                     ending_words(a), ending_meaning(e, a));
+  return fmt::format("with the reference, the client sends {}; with yours, it sends {}. {}",
+                     golden_words, ending_words(a), ending_meaning(e, a));
 }
 
 std::string explain(const std::string& key, const TraceFact& expected, const TraceFact& actual) {
   const std::string want = expected.value_text(), got = actual.value_text();
-  if (key == "client sends" || key == "server sends") return explain_sends(key.substr(0, 6), expected, actual);
+  if (key == "client sends" || key == "server sends")
+    return explain_sends(key.substr(0, 6), expected, actual);
   if (key == "zero window held by") {
-    bool server_stopped_holding = want.find("server") != std::string::npos && got.find("server") == std::string::npos;
-    return fmt::format("a zero window held for a while: in the reference by {}; in yours by {}. "
-                       "A window stays at zero while its receiver has stopped reading.{}", want, got,
-                       server_stopped_holding
-                           ? " A server whose window never closes while a peer floods it without "
-                             "reading is still reading, and buffering or dropping what it cannot "
-                             "send: it has no backpressure."
-                           : "");
+    bool server_stopped_holding =
+        want.find("server") != std::string::npos && got.find("server") == std::string::npos;
+    return fmt::format(
+        "a zero window held for a while: in the reference by {}; in yours by {}. "
+        "A window stays at zero while its receiver has stopped reading.{}",
+        want, got,
+        server_stopped_holding
+            ? " A server whose window never closes while a peer floods it without "
+              "reading is still reading, and buffering or dropping what it cannot "
+              "send: it has no backpressure."
+            : "");
   }
   if (key == "keepalive probes") {
-    return fmt::format("keepalive probes: the reference shows {}; yours {}. Only keepalive "
-                       "probes (or an idle timer) notice a peer that vanished without a FIN or "
-                       "RST.", want, got);
+    return fmt::format(
+        "keepalive probes: the reference shows {}; yours {}. Only keepalive "
+        "probes (or an idle timer) notice a peer that vanished without a FIN or "
+        "RST.",
+        want, got);
   }
   if (key == "first to close") {
-    return fmt::format("the first to close is, in the reference, the {}; in yours the {}.", want, got);
+    return fmt::format("the first to close is, in the reference, the {}; in yours the {}.", want,
+                       got);
   }
   if (key == "handshake") {
     return fmt::format("the handshake: in the reference {}; in yours {}.", want, got);
@@ -98,10 +107,12 @@ std::string explain(const std::string& key, const TraceFact& expected, const Tra
   return fmt::format("{}: the reference shows {}; yours {}.", key, want, got);
 }
 
-std::vector<std::string> side_by_side(const NormalizedConnection* expected, const NormalizedConnection* actual) {
+std::vector<std::string> side_by_side(const NormalizedConnection* expected,
+                                      const NormalizedConnection* actual) {
   std::vector<std::string> lines;
   auto header = [](const NormalizedConnection* block) {
-    return block ? fmt::format("connection x{}", block->count) : std::string("(no such connection)");
+    return block ? fmt::format("connection x{}", block->count)
+                 : std::string("(no such connection)");
   };
   lines.push_back(fmt::format("  {:<46}    {}", "reference (golden)", "yours"));
   lines.push_back(fmt::format("  {:<46} {} {}", header(expected),
@@ -171,15 +182,17 @@ TraceDivergence unlike_any(const NormalizedTrace& expected, const NormalizedConn
     }
   }
   if (first) {
-    divergence.explanation = first_actual ? explain(first->key, *first, *first_actual)
-                                          : fmt::format("yours says nothing about '{}'", first->key);
+    divergence.explanation = first_actual
+                                 ? explain(first->key, *first, *first_actual)
+                                 : fmt::format("yours says nothing about '{}'", first->key);
   } else {
     divergence.explanation = "the two list different facts (traces of different formats?)";
   }
-  divergence.explanation = fmt::format("{} behave{} like none of the reference's; beside the closest: {}",
-                                       actual.count == 1 ? std::string("one connection of yours")
-                                                         : fmt::format("{} connections of yours", actual.count),
-                                       actual.count == 1 ? "s" : "", divergence.explanation);
+  divergence.explanation =
+      fmt::format("{} behave{} like none of the reference's; beside the closest: {}",
+                  actual.count == 1 ? std::string("one connection of yours")
+                                    : fmt::format("{} connections of yours", actual.count),
+                  actual.count == 1 ? "s" : "", divergence.explanation);
   divergence.side_by_side = side_by_side(closest, &actual);
   return divergence;
 }
@@ -189,12 +202,14 @@ TraceDivergence unlike_any(const NormalizedTrace& expected, const NormalizedConn
 // Each block of `actual` is matched to the first golden block that accepts it, whatever the
 // order the connections opened in; then every golden block must have been matched by as many
 // connections as it counts.
-std::optional<TraceDivergence> compare_traces(const NormalizedTrace& expected, const NormalizedTrace& actual) {
+std::optional<TraceDivergence> compare_traces(const NormalizedTrace& expected,
+                                              const NormalizedTrace& actual) {
   std::vector<std::size_t> matched(expected.connections.size(), 0);
   std::vector<const NormalizedConnection*> examples(expected.connections.size(), nullptr);
   for (const NormalizedConnection& block : actual.connections) {
-    auto golden = std::find_if(expected.connections.begin(), expected.connections.end(),
-                               [&](const NormalizedConnection& candidate) { return candidate.accepts(block); });
+    auto golden = std::find_if(
+        expected.connections.begin(), expected.connections.end(),
+        [&](const NormalizedConnection& candidate) { return candidate.accepts(block); });
     if (golden == expected.connections.end()) return unlike_any(expected, block);
     std::size_t index = static_cast<std::size_t>(golden - expected.connections.begin());
     matched[index] += block.count;
@@ -206,10 +221,13 @@ std::optional<TraceDivergence> compare_traces(const NormalizedTrace& expected, c
     TraceDivergence divergence;
     divergence.explanation =
         matched[i] == 0
-            ? fmt::format("the reference made {} connection(s) like the block below; yours made none: "
-                          "a kind of connection the reference made is missing from yours", golden.count)
-            : fmt::format("the reference made {} connection(s) that behave like this; yours made {}",
-                          golden.count, matched[i]);
+            ? fmt::format(
+                  "the reference made {} connection(s) like the block below; yours made none: "
+                  "a kind of connection the reference made is missing from yours",
+                  golden.count)
+            : fmt::format(
+                  "the reference made {} connection(s) that behave like this; yours made {}",
+                  golden.count, matched[i]);
     divergence.side_by_side = side_by_side(&golden, examples[i]);
     return divergence;
   }

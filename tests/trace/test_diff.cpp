@@ -13,25 +13,35 @@ harness::NormalizedTrace trace_of(const std::string& server_sends, std::size_t c
                                   const std::string& zero_window = "none") {
   return parse_normalized_trace(
       "# socklab normalized trace, format 1\n"
-      "connection x" + std::to_string(count) + "\n"
+      "connection x" +
+      std::to_string(count) +
+      "\n"
       "  handshake: complete\n"
       "  client sends: 65536 bytes, then FIN\n"
-      "  server sends: " + server_sends + "\n"
+      "  server sends: " +
+      server_sends +
+      "\n"
       "  first to close: client FIN\n"
-      "  zero window held by: " + zero_window + "\n");
+      "  zero window held by: " +
+      zero_window + "\n");
 }
 
 TEST(TraceDiff, FindsNothingBetweenTracesThatMeanTheSame) {
-  EXPECT_FALSE(compare_traces(trace_of("65536 bytes, then FIN"), trace_of("65536 bytes, then FIN")));
+  EXPECT_FALSE(
+      compare_traces(trace_of("65536 bytes, then FIN"), trace_of("65536 bytes, then FIN")));
 }
 
 TEST(TraceDiff, ExplainsAResetWhereTheReferenceSentFin) {
-  auto divergence = compare_traces(trace_of("65536 bytes, then FIN"), trace_of("40960 bytes, then RST"));
+  auto divergence =
+      compare_traces(trace_of("65536 bytes, then FIN"), trace_of("40960 bytes, then RST"));
   ASSERT_TRUE(divergence);
-  EXPECT_NE(divergence->explanation.find("the reference server sends FIN after 65536 bytes of data; "
-                                         "yours sends RST after 40960 bytes of data"),
-            std::string::npos) << divergence->explanation;
-  EXPECT_NE(divergence->explanation.find("SO_LINGER"), std::string::npos) << divergence->explanation;
+  EXPECT_NE(
+      divergence->explanation.find("the reference server sends FIN after 65536 bytes of data; "
+                                   "yours sends RST after 40960 bytes of data"),
+      std::string::npos)
+      << divergence->explanation;
+  EXPECT_NE(divergence->explanation.find("SO_LINGER"), std::string::npos)
+      << divergence->explanation;
 }
 
 // The server did not send the RST: the client reset first. Blaming SO_LINGER would mislead.
@@ -39,39 +49,47 @@ TEST(TraceDiff, DoesNotBlameTheServerForThePeersReset) {
   auto divergence = compare_traces(trace_of("65536 bytes, then FIN"),
                                    trace_of("40960 bytes, until the client's RST"));
   ASSERT_TRUE(divergence);
-  EXPECT_EQ(divergence->explanation.find("SO_LINGER"), std::string::npos) << divergence->explanation;
+  EXPECT_EQ(divergence->explanation.find("SO_LINGER"), std::string::npos)
+      << divergence->explanation;
   EXPECT_NE(divergence->explanation.find("peer reset the connection before"), std::string::npos)
       << divergence->explanation;
 }
 
 TEST(TraceDiff, ExplainsASideThatNeverCloses) {
-  auto divergence = compare_traces(trace_of("65536 bytes, then FIN"), trace_of("65536 bytes, still open"));
+  auto divergence =
+      compare_traces(trace_of("65536 bytes, then FIN"), trace_of("65536 bytes, still open"));
   ASSERT_TRUE(divergence);
-  EXPECT_NE(divergence->explanation.find("never closes"), std::string::npos) << divergence->explanation;
+  EXPECT_NE(divergence->explanation.find("never closes"), std::string::npos)
+      << divergence->explanation;
 }
 
 TEST(TraceDiff, ExplainsAMissingZeroWindowAsMissingBackpressure) {
   auto divergence = compare_traces(trace_of("65536 bytes, then FIN", 1, "client, server"),
                                    trace_of("65536 bytes, then FIN", 1, "client"));
   ASSERT_TRUE(divergence);
-  EXPECT_NE(divergence->explanation.find("backpressure"), std::string::npos) << divergence->explanation;
+  EXPECT_NE(divergence->explanation.find("backpressure"), std::string::npos)
+      << divergence->explanation;
 }
 
 TEST(TraceDiff, ComparesHowManyConnectionsBehavedAlike) {
-  auto divergence = compare_traces(trace_of("65536 bytes, then FIN", 500), trace_of("65536 bytes, then FIN", 499));
+  auto divergence = compare_traces(trace_of("65536 bytes, then FIN", 500),
+                                   trace_of("65536 bytes, then FIN", 499));
   ASSERT_TRUE(divergence);
-  EXPECT_NE(divergence->explanation.find("the reference made 500"), std::string::npos) << divergence->explanation;
+  EXPECT_NE(divergence->explanation.find("the reference made 500"), std::string::npos)
+      << divergence->explanation;
 }
 
 TEST(TraceDiff, ReportsAKindOfConnectionThatIsMissing) {
   harness::NormalizedTrace empty = parse_normalized_trace("# socklab normalized trace, format 1\n");
   auto divergence = compare_traces(trace_of("65536 bytes, then FIN"), empty);
   ASSERT_TRUE(divergence);
-  EXPECT_NE(divergence->explanation.find("missing from yours"), std::string::npos) << divergence->explanation;
+  EXPECT_NE(divergence->explanation.find("missing from yours"), std::string::npos)
+      << divergence->explanation;
 }
 
 TEST(TraceDiff, MarksTheDifferingLineInTheSideBySideView) {
-  auto divergence = compare_traces(trace_of("65536 bytes, then FIN"), trace_of("40960 bytes, then RST"));
+  auto divergence =
+      compare_traces(trace_of("65536 bytes, then FIN"), trace_of("40960 bytes, then RST"));
   ASSERT_TRUE(divergence);
   int marked = 0;
   for (const std::string& line : divergence->side_by_side) {

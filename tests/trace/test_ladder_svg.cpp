@@ -1,7 +1,5 @@
 // The SVG ladder diagram is one well-formed document that draws every segment as a downward
 // arrow, colours it by what it means in TCP terms, escapes its text and folds long stretches.
-#include "harness/trace/ladder_svg.hpp"
-
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/tcp.h>
@@ -10,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "harness/trace/ladder_svg.hpp"
 
 namespace socklab::harness {
 namespace {

@@ -22,7 +22,9 @@ void echo_connection(SyntheticTrace::Flow flow, double start, std::uint32_t byte
   flow.client(start + 0.007).ack(1002 + bytes, 5002 + bytes);
 }
 
-NormalizedTrace normalized(const SyntheticTrace& trace) { return harness::normalize(analyze(trace).connections); }
+NormalizedTrace normalized(const SyntheticTrace& trace) {
+  return harness::normalize(analyze(trace).connections);
+}
 
 std::string fact(const NormalizedTrace& trace, const std::string& key, std::size_t block = 0) {
   const harness::TraceFact* found = trace.connections.at(block).fact(key);
@@ -82,7 +84,8 @@ TEST(NormalizedTrace, KeepsAZeroWindowHeldForAWhileAndDropsAPassingOne) {
     trace.client(0.004).ack(1001, 6001).window(0);
     trace.client(0.004 + held).ack(1001, 6001).window(1000);
     NormalizedTrace result = normalized(trace);
-    EXPECT_EQ(fact(result, "zero window held by"), held >= 1.0 ? "client" : "none") << "held " << held << " s";
+    EXPECT_EQ(fact(result, "zero window held by"), held >= 1.0 ? "client" : "none")
+        << "held " << held << " s";
   }
 }
 
@@ -101,7 +104,8 @@ TEST(NormalizedTrace, CountsKeepaliveProbesButNotZeroWindowProbes) {
 
 TEST(NormalizedTrace, FoldsConnectionsThatMeanTheSameIntoOneBlockWithACount) {
   SyntheticTrace trace;
-  for (std::uint16_t i = 0; i < 3; ++i) echo_connection(trace.flow({.client_port = std::uint16_t(50000 + i)}), i, 100);
+  for (std::uint16_t i = 0; i < 3; ++i)
+    echo_connection(trace.flow({.client_port = std::uint16_t(50000 + i)}), i, 100);
   echo_connection(trace.flow({.client_port = 50010}), 5, 7);
   NormalizedTrace result = normalized(trace);
   ASSERT_EQ(result.connections.size(), 2u);
@@ -122,7 +126,8 @@ TEST(NormalizedTrace, ReadsBackWhatItWrites) {
 
 TEST(NormalizedTrace, AcceptsAnyOfTheOutcomesAGoldenLists) {
   NormalizedTrace golden = harness::parse_normalized_trace(
-      "# socklab normalized trace, format 1\nconnection x1\n  zero window held by: none | client\n");
+      "# socklab normalized trace, format 1\nconnection x1\n  zero window held by: none | "
+      "client\n");
   const harness::TraceFact& accepted = golden.connections[0].facts[0];
   EXPECT_EQ(accepted.accepted, (std::vector<std::string>{"none", "client"}));
   EXPECT_TRUE(accepted.accepts({"zero window held by", {"client"}}));
@@ -131,18 +136,21 @@ TEST(NormalizedTrace, AcceptsAnyOfTheOutcomesAGoldenLists) {
 
 TEST(NormalizedTrace, NamesTheLineThatIsNotInTheFormat) {
   try {
-    harness::parse_normalized_trace("# socklab normalized trace, format 1\nconnection x1\n  no colon here\n");
+    harness::parse_normalized_trace(
+        "# socklab normalized trace, format 1\nconnection x1\n  no colon here\n");
     FAIL() << "a malformed line was accepted";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("line 3"), std::string::npos) << error.what();
   }
   EXPECT_THROW(harness::parse_normalized_trace("not a trace\n"), std::runtime_error);
   // A misspelt fact in a hand-edited golden would otherwise blame the student.
-  EXPECT_THROW(harness::parse_normalized_trace(
-                   "# socklab normalized trace, format 1\nconnection x1\n  zero windw held by: none\n"),
-               std::runtime_error);
-  EXPECT_THROW(harness::parse_normalized_trace("# socklab normalized trace, format 1\nconnection x0\n"),
-               std::runtime_error);
+  EXPECT_THROW(
+      harness::parse_normalized_trace(
+          "# socklab normalized trace, format 1\nconnection x1\n  zero windw held by: none\n"),
+      std::runtime_error);
+  EXPECT_THROW(
+      harness::parse_normalized_trace("# socklab normalized trace, format 1\nconnection x0\n"),
+      std::runtime_error);
 }
 
 }  // namespace

@@ -1,8 +1,6 @@
 // read_pcap_file takes the TCP segments out of a capture whatever wrote it (an interface, lo,
 // tcpdump -i any, a raw IP tool), plain or gzip-compressed; write_headers_only_copy keeps every
 // frame and every TCP header field; damaged and foreign files are reported by name.
-#include "harness/trace/pcap_file.hpp"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/tcp.h>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "harness/trace/gzip_file.hpp"
+#include "harness/trace/pcap_file.hpp"
 #include "tests/trace/pcap_writer.hpp"
 #include "tests/trace/temporary_directory.hpp"
 
@@ -26,10 +25,15 @@ using trace_test::TemporaryDirectory;
 // A connection with every header field a reader takes: options on both SYNs, data, a FIN.
 SyntheticTrace short_connection() {
   SyntheticTrace trace;
-  trace.client(0.000).syn(1000).window(64240)
-      .mss(1460).sack_permitted().timestamps(11, 0).wscale(7);
-  trace.server(0.010).syn_ack(5000, 1001).window(65160)
-      .mss(1400).sack_permitted().timestamps(22, 11).wscale(9);
+  trace.client(0.000).syn(1000).window(64240).mss(1460).sack_permitted().timestamps(11, 0).wscale(
+      7);
+  trace.server(0.010)
+      .syn_ack(5000, 1001)
+      .window(65160)
+      .mss(1400)
+      .sack_permitted()
+      .timestamps(22, 11)
+      .wscale(9);
   trace.client(0.020).ack(1001, 5001).window(502).timestamps(12, 22);
   trace.client(0.030).ack(1001, 5001).window(502).timestamps(13, 22).data(100);
   trace.server(0.040).ack(5001, 1101).window(128).timestamps(23, 13);

@@ -74,7 +74,8 @@ TEST(WireChecks, TimesKeepaliveProbesAndLeavesOutZeroWindowProbes) {
   trace.client(1.001).ack(1001, 5001).window(0);
   trace.server(2.000).ack(5000, 1001);  // the client's window is shut: a zero window probe
   AnalyzedTrace analyzed = analyze(trace);
-  std::vector<double> probes = harness::keepalive_probe_times(only_connection(analyzed), Side::server);
+  std::vector<double> probes =
+      harness::keepalive_probe_times(only_connection(analyzed), Side::server);
   ASSERT_EQ(probes.size(), 1u);
   EXPECT_NEAR(probes[0], 1.0, 1e-6);
 }

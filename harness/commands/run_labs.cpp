@@ -1,0 +1,210 @@
+#include "harness/commands/run_labs.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "harness/commands/record_command.hpp"
+#include "harness/engine/interruption.hpp"
+#include "harness/engine/labs.hpp"
+#include "harness/engine/run_plan.hpp"
+#include "harness/process/supervised_process.hpp"
+#include "harness/report/console_report.hpp"
+#include "harness/report/json_report.hpp"
+#include "harness/sandbox/net_namespace.hpp"
+#include "harness/sandbox/tcp_sysctls.hpp"
+#include "harness/sandbox/user_namespace.hpp"
+#include "net/errno_text.hpp"
+#include "net/socket.hpp"
+#include "net/stop_signal.hpp"
+
+namespace socklab::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "socklab: %s\n", message.c_str());
+  return 2;
+}
+
+fs::path own_directory() { return fs::read_symlink("/proc/self/exe").parent_path(); }
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  ::gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+std::string kernel_release() {
+  utsname name{};
+  return ::uname(&name) == 0 ? name.release : "unknown";
+}
+
+// Why the program cannot run, in words; empty when it can.
+std::string program_problem(const fs::path& program) {
+  if (!fs::exists(program)) return program.string() + " does not exist";
+  if (fs::is_directory(program)) return program.string() + " is a directory, not a program";
+  if (::access(program.c_str(), X_OK) != 0) {
+    return program.string() + " is not executable (" + socklab::errno_text(errno) + ")";
+  }
+  return {};
+}
+
+// Ctrl-C and SIGTERM become a flag every wait checks, so clean-up runs before exit.
+void start_interruption_watcher() {
+  socklab::block_stop_signals();
+  std::signal(SIGPIPE, SIG_IGN);  // a vanished peer must never kill the harness
+  std::thread([] {
+    socklab::wait_for_stop_signal();
+    std::fprintf(stderr, "\nsocklab: interrupted, stopping servers and removing namespaces...\n");
+    interruption_flag() = true;
+  }).detach();
+}
+
+std::map<std::string, std::string> sysctls_in_force(bool netns) {
+  if (!netns) return read_tcp_sysctls();
+  NetNamespace probe = NetNamespace::create();
+  EnterNetNamespace inside(probe);
+  pin_tcp_sysctls();
+  return read_tcp_sysctls();
+}
+
+// The jobs of a check: every chosen scenario of every chosen lab, with its program. Returns
+// an exit status (2) with a message when the request cannot run, else 0 and fills `jobs`.
+int plan_jobs(const CheckOptions& options, std::vector<ScenarioJob>& jobs) {
+  std::vector<const Lab*> labs;
+  if (options.all) {
+    if (!options.lab.empty()) return usage_error("give a LAB or --all, not both");
+    if (!options.server.empty()) return usage_error("--server goes with one LAB, not with --all");
+    for (const Lab& lab : all_labs()) labs.push_back(&lab);
+  } else {
+    if (options.lab.empty())
+      return usage_error("which lab? give a LAB (see `socklab list`) or --all");
+    const Lab* lab = find_lab(options.lab);
+    if (!lab) return usage_error("no lab named '" + options.lab + "' (see `socklab list`)");
+    labs.push_back(lab);
+  }
+  for (const Lab* lab : labs) {
+    fs::path program = options.server.empty() ? own_directory() / reference_program_name(*lab)
+                                              : fs::absolute(options.server);
+    if (std::string problem = program_problem(program); !problem.empty()) {
+      return usage_error(problem + (options.server.empty() ? ": build the references first "
+                                                             "(cmake --build --preset default)"
+                                                           : ""));
+    }
+    for (const ScenarioSpec* spec : scenarios_of(*lab)) {
+      bool wanted = options.scenarios.empty() ||
+                    std::find(options.scenarios.begin(), options.scenarios.end(), spec->name) !=
+                        options.scenarios.end();
+      if (wanted) jobs.push_back({lab, spec, program});
+    }
+  }
+  if (jobs.empty())
+    return usage_error("no scenario of that name in the chosen lab (see `socklab list`)");
+  return 0;
+}
+
+// Namespaces, signals and limits, once per process: returns false (after saying why) when
+// namespaces were asked for and cannot be made.
+bool prepare_process(const CheckOptions& options, bool recording = false) {
+  if (!options.no_netns) {
+    SandboxSupport sandbox =
+        enter_sandbox();  // still single-threaded, as unshare(CLONE_NEWUSER) requires
+    if (!sandbox.available) {
+      std::fprintf(stderr, "socklab: cannot create network namespaces: %s\n%s\n",
+                   sandbox.reason.c_str(), sandbox.remedy.c_str());
+      std::fprintf(stderr, "%s\n",
+                   recording ? "Golden traces are recorded from packet captures, which need the "
+                               "namespaces: record on a machine that allows them."
+                             : "Or run with --no-netns: loopback only, without packet capture; "
+                               "scenarios that need their own hosts are then reported as skipped.");
+      return false;
+    }
+  }
+  start_interruption_watcher();
+  become_subreaper();
+  socklab::raise_open_file_limit();  // hundreds of client sockets per scenario, times -j
+  return true;
+}
+
+RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& options) {
+  RunSettings settings;
+  settings.use_netns = !options.no_netns;
+  settings.out_dir = options.out_dir;
+  settings.extra_server_arguments = options.server_arguments;
+  settings.seed = options.seed;
+  settings.golden_dir = options.traces_dir;
+
+  RunReport report;
+  report.mode = settings.use_netns ? "netns" : "loopback";
+  report.kernel = kernel_release();
+  report.started_at = utc_now();
+  report.sysctls_pinned = settings.use_netns;
+  report.tcp_sysctls = sysctls_in_force(settings.use_netns);
+
+  ConsoleReport console(stdout);
+  ProgressListener listener;
+  listener.finished = [&](const ScenarioResult& result, int done, int total) {
+    console.scenario_finished(result, done, total);
+  };
+  auto start = std::chrono::steady_clock::now();
+  report.results = run_jobs(jobs, settings, options.jobs, listener, report.interrupted);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  console.summary(report);
+  fs::create_directories(settings.out_dir);
+  write_json_report(report, settings.out_dir / "report.json");
+  if (!options.json_file.empty()) write_json_report(report, options.json_file);
+  return report;
+}
+
+}  // namespace
+
+int check(const CheckOptions& options) {
+  std::vector<ScenarioJob> jobs;
+  if (int status = plan_jobs(options, jobs); status != 0) return status;
+  if (!prepare_process(options)) return 2;
+  RunReport report = run_planned(jobs, options);
+  return report.interrupted ? 130 : report.exit_status();
+}
+
+int record(CheckOptions options, int runs, bool check_only) {
+  std::vector<ScenarioJob> jobs;
+  if (int status = plan_jobs(options, jobs); status != 0) return status;
+  if (!prepare_process(options, /*recording=*/true)) return 2;
+  int unstable_runs = 0;
+  const std::string out_dir = options.out_dir;
+  for (int run = 1; run <= runs; ++run) {
+    // Each run keeps its own captures, so a run that changed a golden can be looked at.
+    if (runs > 1) options.out_dir = (fs::path(out_dir) / ("run-" + std::to_string(run))).string();
+    RunReport report = run_planned(jobs, options);
+    if (report.interrupted) return 130;
+    std::printf("\n%s %s (run %d of %d):\n", check_only ? "comparing with" : "recording into",
+                options.traces_dir.c_str(), run, runs);
+    RecordTally tally = record_goldens(report, options.traces_dir, check_only);
+    std::printf("%d unchanged, %d %s, %d not recorded\n", tally.unchanged, tally.written,
+                check_only ? "differ" : "written", tally.refused);
+    if (tally.refused > 0) return 1;
+    if ((run > 1 || check_only) && tally.written > 0) ++unstable_runs;
+  }
+  if (runs > 1 || check_only) {
+    int compared = check_only ? runs : runs - 1;
+    std::printf("%d of %d runs %s a golden%s\n", unstable_runs, compared,
+                check_only ? "differed from" : "changed",
+                unstable_runs == 0 ? ": the references match their goldens" : "");
+  }
+  return unstable_runs == 0 ? 0 : 1;
+}
+
+}  // namespace socklab::harness

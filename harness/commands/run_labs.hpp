@@ -1,0 +1,35 @@
+// `socklab check` and `socklab record`: plan the (lab, scenario) jobs, set up the sandbox once
+// for the process, run the jobs, report; record then keeps or rewrites the golden traces.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace socklab::harness {
+
+// What the command line asked for; check and record share it.
+struct CheckOptions {
+  std::string lab;
+  bool all = false;
+  std::string server;
+  int jobs = 1;
+  std::string out_dir = "out";
+  std::string json_file;
+  bool no_netns = false;
+  std::vector<std::string> scenarios;
+  std::uint64_t seed = 0x50c41ab;
+  std::vector<std::string> server_arguments;
+  std::string traces_dir = SOCKLAB_SOURCE_DIR "/traces";
+};
+
+// Exit status: 0 every scenario passed; 1 something failed; 2 usage or set-up error; 3 some
+// scenarios could not be judged here; 130 interrupted.
+int check(const CheckOptions& options);
+
+// Golden traces come from the references, and only with captures: namespaces are required.
+// With `runs` > 1 every run after the first must leave the goldens unchanged; with
+// `check_only` nothing is written and any difference is a failure (exit 1).
+int record(CheckOptions options, int runs, bool check_only);
+
+}  // namespace socklab::harness
