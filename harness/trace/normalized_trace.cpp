@@ -42,9 +42,7 @@ std::string handshake_outcome(const TcpConnection& connection) {
 }
 
 // "65536 bytes, then FIN", "0 bytes, then RST", "300 bytes, until the client's RST",
-// "4096 bytes, still open". A RST sent once both FINs had crossed answers a segment that came
-// after the connection was gone (a late ACK, say): it changes nothing and comes and goes with
-// timing, so it is left out.
+// "4096 bytes, still open".
 std::string what_side_sends(const TcpConnection& connection, Side side) {
   bool fin = false, rst = false, peer_fin = false, peer_rst = false;
   for (const ConnectionSegment& entry : connection.segments) {
@@ -54,7 +52,10 @@ std::string what_side_sends(const TcpConnection& connection, Side side) {
       peer_rst = peer_rst || (segment.rst() && !rst);
       continue;
     }
-    if (segment.rst() && !(fin && peer_fin)) rst = true;
+    // Once the peer has reset the connection, or both FINs have crossed, a RST from this side
+    // answers a straggler (a segment reordered behind the peer's RST, a late ACK) for a
+    // connection its kernel no longer has: it says nothing about how this side closed.
+    if (segment.rst() && !(fin && peer_fin) && !peer_rst) rst = true;
     if (segment.fin() && !rst) fin = true;
   }
   std::string text = fmt::format("{} bytes", connection.data_bytes(side));

@@ -99,7 +99,9 @@ void analyze_connection(TcpConnection& connection) {
     const double now = segment.time;
     AnalysisFlags flags = forward_flags(entry, forward, reverse);
 
-    if (!(flags & kDuplicateAck)) forward.duplicate_acks = 0;
+    // The count of duplicate ACKs restarts only when the acknowledgment number moves: a window
+    // update in between (the receiver read some data) still leaves the sender one hole to fill.
+    if (!forward.last_ack || segment.ack != *forward.last_ack) forward.duplicate_acks = 0;
     if (flags & kDuplicateAck) ++forward.duplicate_acks;
     if (segment.has_ack() && reverse.max_seq_to_be_acked &&
         seq_greater(segment.ack, *reverse.max_seq_to_be_acked)) {

@@ -36,6 +36,24 @@ SyntheticTrace fast_retransmission() {
   return trace;
 }
 
+// Between the duplicate ACKs the receiver reads and says so (a window update, same ACK): the
+// count of duplicates goes on, since the hole is still there (seen in poll/vanishing-client).
+SyntheticTrace fast_retransmission_after_a_window_update() {
+  SyntheticTrace trace;
+  handshake(trace);
+  trace.client(0.030).ack(1001, 5001).data(100);      // 4
+  trace.client(0.031).ack(1101, 5001).data(100);      // 5: lost after the capture point
+  trace.client(0.032).ack(1201, 5001).data(100);      // 6
+  trace.client(0.033).ack(1301, 5001).data(100);      // 7
+  trace.server(0.040).ack(5001, 1101);                // 8: for frame 4
+  trace.server(0.041).ack(5001, 1101);                // 9: duplicate
+  trace.server(0.042).ack(5001, 1101);                // 10: duplicate
+  trace.server(0.043).ack(5001, 1101).window(60000);  // 11: window update
+  trace.client(0.045).ack(1101, 5001).data(100);      // 12: fast retransmission
+  trace.server(0.055).ack(5001, 1401).window(60000);  // 13
+  return trace;
+}
+
 // The duplicate ACKs come 10 ms apart, so the retransmission is 35 ms after the first ACK for
 // 1101 but 5 ms after the last: Wireshark counts its 20 ms from the receiver's latest segment.
 SyntheticTrace fast_retransmission_after_slow_duplicate_acks() {
@@ -309,6 +327,7 @@ std::vector<Scenario> all() {
       {"fast_retransmission", fast_retransmission()},
       {"fast_retransmission_after_slow_duplicate_acks",
        fast_retransmission_after_slow_duplicate_acks()},
+      {"fast_retransmission_after_a_window_update", fast_retransmission_after_a_window_update()},
       {"spurious_retransmission", spurious_retransmission()},
       {"retransmission_with_new_bytes", retransmission_with_new_bytes()},
       {"out_of_order", out_of_order()},

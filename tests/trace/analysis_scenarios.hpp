@@ -22,6 +22,7 @@ namespace socklab::trace_test::scenarios {
 SyntheticTrace retransmission();
 SyntheticTrace fast_retransmission();
 SyntheticTrace fast_retransmission_after_slow_duplicate_acks();
+SyntheticTrace fast_retransmission_after_a_window_update();
 SyntheticTrace spurious_retransmission();
 SyntheticTrace retransmission_with_new_bytes();
 SyntheticTrace out_of_order();

@@ -32,6 +32,16 @@ TEST(Analysis, FlagsDataResentRightAfterDuplicateAcksAsAFastRetransmission) {
           {9, kDuplicateAck}, {10, kDuplicateAck}, {11, kRetransmission | kFastRetransmission}}));
 }
 
+// A window update between the duplicate ACKs does not restart their count: the hole is still
+// there, and the data resent right after is a fast retransmission.
+TEST(Analysis, KeepsCountingDuplicateAcksAcrossAWindowUpdate) {
+  EXPECT_EQ(analyze(scenarios::fast_retransmission_after_a_window_update()).flags,
+            (FrameFlags{{9, kDuplicateAck},
+                        {10, kDuplicateAck},
+                        {11, kWindowUpdate},
+                        {12, kRetransmission | kFastRetransmission}}));
+}
+
 // The 20 ms run from the receiver's last segment, not from the first ACK that was repeated.
 TEST(Analysis, CountsTheFastRetransmissionWindowFromTheLastDuplicateAck) {
   EXPECT_EQ(analyze(scenarios::fast_retransmission_after_slow_duplicate_acks()).flags,

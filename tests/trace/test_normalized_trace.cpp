@@ -56,6 +56,21 @@ TEST(NormalizedTrace, ReportsAResetInsteadOfAFinAndWhoSentItFirst) {
   EXPECT_EQ(fact(result, "first to close"), "server RST");
 }
 
+// A segment overtaken on the way by the client's RST reaches a socket that is gone, and the
+// server's kernel answers it with a RST of its own: that is not the server closing.
+TEST(NormalizedTrace, LeavesOutAResetAnsweringAStragglerAfterThePeersReset) {
+  SyntheticTrace trace;
+  trace.client(0.000).syn(1000);
+  trace.server(0.001).syn_ack(5000, 1001);
+  trace.client(0.002).ack(1001, 5001).data(100);
+  trace.client(0.003).rst(1201);                  // the client aborts
+  trace.client(0.004).ack(1101, 5001).data(100);  // overtaken on the way: arrives after the RST
+  trace.server(0.005).rst(5001);                  // answered by the server's kernel
+  NormalizedTrace result = normalized(trace);
+  EXPECT_EQ(fact(result, "server sends"), "0 bytes, until the client's RST");
+  EXPECT_EQ(fact(result, "first to close"), "client RST");
+}
+
 TEST(NormalizedTrace, CallsASynAnsweredByResetRefused) {
   SyntheticTrace trace;
   trace.client(0.000).syn(1000);
