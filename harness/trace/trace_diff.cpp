@@ -158,16 +158,29 @@ std::size_t agreement(const NormalizedConnection& expected, const NormalizedConn
   return agreed;
 }
 
-TraceDivergence unlike_any(const NormalizedTrace& expected, const NormalizedConnection& actual) {
+// `short_of[i]`: golden block i still lacks connections. The connection that behaves like no
+// golden block is explained beside the closest block that lacks some (the flood that went
+// wrong is told against the reference's flood, not against its healthy client), or beside
+// the closest of all when none lacks any.
+TraceDivergence unlike_any(const NormalizedTrace& expected, const std::vector<bool>& short_of,
+                           const NormalizedConnection& actual) {
   TraceDivergence divergence;
   if (expected.connections.empty()) {
     divergence.explanation = "the reference made no TCP connection; yours did";
     divergence.side_by_side = side_by_side(nullptr, &actual);
     return divergence;
   }
-  const NormalizedConnection* closest = &expected.connections.front();
-  for (const NormalizedConnection& block : expected.connections) {
-    if (agreement(block, actual) > agreement(*closest, actual)) closest = &block;
+  const NormalizedConnection* closest = nullptr;
+  bool closest_short = false;
+  for (std::size_t i = 0; i < expected.connections.size(); ++i) {
+    const NormalizedConnection& block = expected.connections[i];
+    bool better =
+        !closest || (short_of[i] && !closest_short) ||
+        (short_of[i] == closest_short && agreement(block, actual) > agreement(*closest, actual));
+    if (better) {
+      closest = &block;
+      closest_short = short_of[i];
+    }
   }
   // The difference to explain is the one that says most about the server: what the client
   // side did is mostly the harness reacting to it.
@@ -206,14 +219,25 @@ std::optional<TraceDivergence> compare_traces(const NormalizedTrace& expected,
                                               const NormalizedTrace& actual) {
   std::vector<std::size_t> matched(expected.connections.size(), 0);
   std::vector<const NormalizedConnection*> examples(expected.connections.size(), nullptr);
+  const NormalizedConnection* unmatched = nullptr;
   for (const NormalizedConnection& block : actual.connections) {
     auto golden = std::find_if(
         expected.connections.begin(), expected.connections.end(),
         [&](const NormalizedConnection& candidate) { return candidate.accepts(block); });
-    if (golden == expected.connections.end()) return unlike_any(expected, block);
+    if (golden == expected.connections.end()) {
+      if (!unmatched) unmatched = &block;
+      continue;
+    }
     std::size_t index = static_cast<std::size_t>(golden - expected.connections.begin());
     matched[index] += block.count;
     examples[index] = &block;
+  }
+  if (unmatched) {
+    std::vector<bool> short_of(expected.connections.size());
+    for (std::size_t i = 0; i < short_of.size(); ++i) {
+      short_of[i] = matched[i] < expected.connections[i].count;
+    }
+    return unlike_any(expected, short_of, *unmatched);
   }
   for (std::size_t i = 0; i < expected.connections.size(); ++i) {
     const NormalizedConnection& golden = expected.connections[i];

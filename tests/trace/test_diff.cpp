@@ -100,6 +100,25 @@ TEST(TraceDiff, MarksTheDifferingLineInTheSideBySideView) {
   EXPECT_EQ(marked, 1);
 }
 
+// Two kinds of connection in the golden (a flood and a healthy client); yours has the healthy
+// one right and the flood wrong: the flood is explained beside the golden's flood.
+TEST(TraceDiff, ExplainsAWrongConnectionBesideTheGoldenBlockItFailedToMatch) {
+  harness::NormalizedTrace golden = parse_normalized_trace(
+      "# socklab normalized trace, format 1\n"
+      "connection x1\n  client sends: 67108864 bytes, then FIN\n  server sends: 67108864 bytes, "
+      "then FIN\n"
+      "connection x1\n  client sends: 4096 bytes, then FIN\n  server sends: 4096 bytes, then "
+      "FIN\n");
+  harness::NormalizedTrace yours = parse_normalized_trace(
+      "# socklab normalized trace, format 1\n"
+      "connection x1\n  client sends: 4096 bytes, then FIN\n  server sends: 4096 bytes, then FIN\n"
+      "connection x1\n  client sends: 900 bytes, then RST\n  server sends: 90 bytes, then RST\n");
+  auto divergence = compare_traces(golden, yours);
+  ASSERT_TRUE(divergence);
+  EXPECT_NE(divergence->explanation.find("FIN after 67108864 bytes"), std::string::npos)
+      << divergence->explanation;
+}
+
 TEST(TraceDiff, AcceptsEveryOutcomeTheGoldenLists) {
   harness::NormalizedTrace golden = trace_of("65536 bytes, then FIN", 1, "none | client");
   EXPECT_FALSE(compare_traces(golden, trace_of("65536 bytes, then FIN", 1, "client")));
