@@ -15,7 +15,12 @@ SOCKLAB_SCENARIO(echo_middlebox_rst,
                   .name = "middlebox-rst",
                   .purpose = "a firewall resets one flow (nft reject with tcp reset)",
                   .client_hosts = 1,
-                  .needs_topology = true}) {
+                  .needs_topology = true,
+                  .varying_facts = {
+                      {"server sends", "* bytes, until the client's RST",
+                       "whether the server's echo of the second 4 KiB leaves before the "
+                       "firewall's RST (answering the server's ACK) comes back is timing"},
+                  }}) {
   std::vector<EchoFlow> flows;
   flows.emplace_back("the client whose flow is rejected", context.random_bytes(4096), 0);
   context.drive_before_fault(flows, "the client's 4 KiB echoed before the firewall acts");
