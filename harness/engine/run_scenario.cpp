@@ -118,6 +118,9 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
       spec.body(context);
     } catch (const ScenarioFailure& failure) {
       record_failure(result, failure.finding());
+      // A failure can be the first sign of a crash: a client reset by a dying server fails
+      // its check before the process is seen exited. The crash verdict below says more.
+      server.exits_within(std::chrono::milliseconds(300));
     }
     result.observations = context.observations();
     // The body's flows are gone, so every client socket is closed: the server has seen FIN or

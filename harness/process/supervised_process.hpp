@@ -97,6 +97,11 @@ class SupervisedProcess {
   // then its pid, which is also its process group and session id, cannot be reused, so
   // signalling the group never reaches a stranger.
   bool alive();
+  // True once the process has exited, waiting up to `patience` for it: a process that is
+  // exiting closes its sockets (its clients see RST) a moment before it can be seen exited.
+  bool exits_within(std::chrono::milliseconds patience) {
+    return wait_for_exit(std::chrono::steady_clock::now() + patience);
+  }
   // The exit status once it has ended.
   std::optional<ExitStatus> exit_status() const { return exit_status_; }
 
