@@ -43,8 +43,8 @@ std::optional<Finding> check_clean_stop(const SupervisedProcess::StopResult& sto
     return Finding{
         "the server to exit within " + std::to_string(grace.count() / 1000) + " s of SIGTERM",
         "it was still running and had to be killed with SIGKILL",
-        "SIGTERM asks a server to stop: it must stop accepting, close its "
-        "connections (their peers see FIN) and exit 0."};
+        "SIGTERM asks a server to stop: it must stop accepting, close its connections (their "
+        "peers see FIN) and exit 0."};
   }
   if (!stop.status.clean()) {
     return Finding{"the server to exit with status 0 on SIGTERM", "it " + stop.status.describe(),
@@ -94,9 +94,8 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
         result, {"the server to listen on the address given by --host (" + host + ")",
                  "it printed 'listening on " + ready.host + ":" + std::to_string(ready.port) + "'",
                  "Clients on other hosts reach the server at " + host +
-                     "; a socket "
-                     "bound to another address never sees their SYNs. Bind the address "
-                     "given by --host."});
+                     "; a socket bound to another address never sees their SYNs. Bind the "
+                     "address given by --host."});
     result.server_exit = server.stop(settings.stop_grace).status.describe();
     return;
   }
