@@ -71,12 +71,20 @@ std::vector<double> syn_times(const TcpConnection& connection) {
 }
 
 std::vector<double> keepalive_probe_times(const TcpConnection& connection, Side side) {
+  // Linux sends a keepalive probe only after hearing nothing from its peer for TCP_KEEPIDLE (1 s
+  // at least). A zero window probe can follow the peer's last segment closely: the peer's window
+  // update and the probe cross on the wire, and the capture shows the window open before the
+  // probe. Half the least keepalive time tells the two apart.
+  constexpr double kLeastSilenceBeforeProbe = 0.5;
   std::vector<double> times;
   std::uint64_t peer_window = 1;
+  double peer_last_heard = 0;
   for (const ConnectionSegment& entry : connection.segments) {
     if (entry.from != side) {
       peer_window = entry.window_bytes;
-    } else if ((entry.analysis & kKeepAlive) && peer_window != 0) {
+      peer_last_heard = entry.since_start;
+    } else if ((entry.analysis & kKeepAlive) && peer_window != 0 &&
+               entry.since_start - peer_last_heard >= kLeastSilenceBeforeProbe) {
       times.push_back(entry.since_start);
     }
   }

@@ -80,6 +80,18 @@ TEST(WireChecks, TimesKeepaliveProbesAndLeavesOutZeroWindowProbes) {
   EXPECT_NEAR(probes[0], 1.0, 1e-6);
 }
 
+TEST(WireChecks, LeavesOutAZeroWindowProbeThatCrossedTheWindowUpdate) {
+  SyntheticTrace trace;
+  handshake(trace);
+  trace.client(0.100).ack(1001, 5001).window(0);
+  // The client opens its window; the server's probe, sent while it still saw the window shut,
+  // is captured 2 ms later, so in the capture the window is open when the probe passes.
+  trace.client(0.300).ack(1001, 5001).window(65535);
+  trace.server(0.302).ack(5000, 1001);
+  AnalyzedTrace analyzed = analyze(trace);
+  EXPECT_TRUE(harness::keepalive_probe_times(only_connection(analyzed), Side::server).empty());
+}
+
 TEST(WireChecks, FindsTheLatestConnectionOfAClient) {
   SyntheticTrace trace;
   trace.flow({.client_port = 40000}).client(0.0).syn(1);
