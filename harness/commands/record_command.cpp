@@ -7,6 +7,8 @@
 
 #include "harness/engine/labs.hpp"
 #include "harness/engine/scenario.hpp"
+#include "harness/trace/ladder_rows.hpp"
+#include "harness/trace/ladder_svg.hpp"
 #include "harness/trace/normalized_trace.hpp"
 #include "harness/trace/pcap_file.hpp"
 #include "harness/trace/trace_diff.hpp"
@@ -49,6 +51,19 @@ void write_golden(const ScenarioResult& result, NormalizedTrace trace, const Run
   }
   fs::rename(text_file.string() + ".new", text_file);
   fs::rename(capture_file.string() + ".new", capture_file);
+}
+
+// The golden's ladder diagram, every connection of its capture, for the handouts and slides:
+// made again whenever the capture is, so the picture always shows the golden.
+void write_ladder(const fs::path& capture_file, const fs::path& svg_file) {
+  std::vector<TcpConnection> connections = split_connections(read_pcap_file(capture_file).segments);
+  std::vector<std::size_t> numbers;
+  for (std::size_t i = 0; i < connections.size(); ++i) numbers.push_back(i + 1);
+  std::ofstream svg(svg_file.string() + ".new");
+  write_svg_ladder(svg, connections, numbers, connections.size(), kDefaultFoldLongerThan);
+  svg.close();
+  if (!svg) throw std::runtime_error("cannot write " + svg_file.string() + ".new: " + std::strerror(errno));
+  fs::rename(svg_file.string() + ".new", svg_file);
 }
 
 const ScenarioSpec* spec_of(const ScenarioResult& result) {
@@ -98,6 +113,8 @@ RecordTally record_goldens(const RunReport& report, const fs::path& traces_dir, 
       if (!divergence && fs::exists(folder / (result.scenario + ".pcap.gz"))) {
         ++tally.unchanged;
         std::printf("  %-32s unchanged\n", name.c_str());
+        fs::path ladder = folder / (result.scenario + ".svg");
+        if (!check_only && !fs::exists(ladder)) write_ladder(folder / (result.scenario + ".pcap.gz"), ladder);
         continue;
       }
       why = divergence ? "changed: " + divergence->explanation : "its capture was missing";
@@ -109,6 +126,7 @@ RecordTally record_goldens(const RunReport& report, const fs::path& traces_dir, 
     }
     const ScenarioSpec* spec = spec_of(result);
     write_golden(result, golden_form(recorded, spec), report, folder, spec);
+    write_ladder(folder / (result.scenario + ".pcap.gz"), folder / (result.scenario + ".svg"));
     std::printf("  %-32s written (%s)\n", name.c_str(), why.c_str());
   }
   return tally;
