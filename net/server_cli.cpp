@@ -26,13 +26,20 @@ KeepaliveSettings parse_keepalive(const std::string& text) {
 
 }  // namespace
 
-ServerOptions parse_server_options(int argc, char** argv, const std::string& description) {
+ServerOptions parse_server_options(int argc, char** argv, const std::string& description,
+                                   const std::vector<LabOption>& lab_options) {
   ServerOptions options;
   std::string protocol = "echo";
   long long idle_timeout_ms = 0;
   std::string keepalive;
 
   CLI::App app(description);
+  // The lab's own flags first: they are what sets this server apart from the others.
+  for (const LabOption& lab_option : lab_options) {
+    app.add_option(lab_option.flag, *lab_option.value, lab_option.help)
+        ->check(CLI::Validator(lab_option.check, ""))
+        ->capture_default_str();
+  }
   app.add_option("--host", options.host, "IPv4 address to listen on")->capture_default_str();
   app.add_option("--port", options.port, "TCP port; 0 lets the kernel pick a free one")
       ->capture_default_str();

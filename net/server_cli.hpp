@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "net/codec.hpp"
 #include "net/fd.hpp"
@@ -24,8 +26,19 @@ struct ServerOptions {
   std::size_t high_water = 1024 * 1024;  // per-connection unsent output that pauses reading
 };
 
+// A flag one lab adds to the contract, such as the close lab's --close-mode. `check` returns an
+// empty string for a valid value, else what was expected: a bad value is a usage error (exit 2)
+// like a bad contract flag, and --help lists the flag with the others.
+struct LabOption {
+  std::string flag;    // "--close-mode"
+  std::string help;
+  std::string* value;  // holds the default on entry and the value given on return
+  std::function<std::string(const std::string&)> check;
+};
+
 // Parses argv; on --help or a bad flag prints the usage (or the error) and exits (0 or 2).
-ServerOptions parse_server_options(int argc, char** argv, const std::string& description);
+ServerOptions parse_server_options(int argc, char** argv, const std::string& description,
+                                   const std::vector<LabOption>& lab_options = {});
 
 // Prints exactly "listening on HOST:PORT" and flushes: the harness waits for this line.
 void announce_listening(int listener_fd);

@@ -15,9 +15,25 @@ const std::vector<std::string> kEchoOrder = {
     "host-crash-idle-timeout", "host-reboot", "full-send-buffer", "slow-reader",
 };
 
+// One target of each kind, then names with several addresses, then everything at once.
+const std::vector<std::string> kNbconnectOrder = {
+    "connected",          "refused",         "blackholed",
+    "unreachable",        "full-accept-queue", "fallback-refused",
+    "fallback-timeout", "hundred-targets",
+};
+
+// Graceful first, then the two other close modes, the classic bug, TIME_WAIT, and resets.
+const std::vector<std::string> kCloseOrder = {
+    "graceful-half-close", "graceful-quit",     "abortive",          "linger",
+    "unread-input",        "restart-time-wait", "write-after-reset", "read-after-reset",
+};
+
 std::size_t rank(const ScenarioSpec& spec) {
-  auto found = std::find(kEchoOrder.begin(), kEchoOrder.end(), spec.name);
-  return static_cast<std::size_t>(found - kEchoOrder.begin());  // unknown names go last
+  const std::vector<std::string>& order = spec.group == "nbconnect" ? kNbconnectOrder
+                                          : spec.group == "close"   ? kCloseOrder
+                                                                    : kEchoOrder;
+  auto found = std::find(order.begin(), order.end(), spec.name);
+  return static_cast<std::size_t>(found - order.begin());  // unknown names go last
 }
 
 }  // namespace
@@ -29,6 +45,9 @@ const std::vector<Lab>& all_labs() {
       {"poll", "echo server on poll(2)", "echo"},
       {"epoll-lt", "echo server on level-triggered epoll", "echo"},
       {"epoll-et", "echo server on edge-triggered epoll", "echo"},
+      {"nbconnect", "non-blocking connect client: many targets at once, each with a deadline",
+       "nbconnect", true},
+      {"close", "echo/RESP server that closes gracefully, abortively or with SO_LINGER", "close"},
   };
   return labs;
 }

@@ -12,6 +12,9 @@ struct Lab {
   std::string name;            // "epoll-et": what users type
   std::string title;           // one line for `socklab list`
   std::string scenario_group;  // "echo"
+  // The program under test is a client (nbconnect): the harness runs it against targets of its
+  // own instead of connecting to it, and its reference is ref-<lab> all the same.
+  bool program_is_client = false;
 };
 
 const std::vector<Lab>& all_labs();

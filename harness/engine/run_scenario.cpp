@@ -1,11 +1,13 @@
 #include "harness/engine/run_scenario.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <thread>
 
 #include "harness/capture/packet_capture.hpp"
 #include "harness/engine/interruption.hpp"
 #include "harness/engine/process_checks.hpp"
+#include "harness/engine/run_client_scenario.hpp"
 #include "harness/engine/scenario_context.hpp"
 #include "harness/sandbox/topology.hpp"
 #include "harness/trace/normalized_trace.hpp"
@@ -82,11 +84,14 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
                           spec.server_arguments.end());
   launch.arguments.insert(launch.arguments.end(), settings.extra_server_arguments.begin(),
                           settings.extra_server_arguments.end());
-  SupervisedProcess server = SupervisedProcess::launch(launch);
-  Readiness ready = server.wait_until_listening(settings.ready_timeout);
+  // Held in an optional: a scenario may restart the server (restart_server_on_same_port), and
+  // every check from then on, the final ones below included, applies to the new one.
+  std::optional<SupervisedProcess> server;
+  server.emplace(SupervisedProcess::launch(launch));
+  Readiness ready = server->wait_until_listening(settings.ready_timeout);
   if (!ready.ready) {
     record_failure(result, never_listened(ready.problem));
-    result.server_exit = server.stop(settings.stop_grace).status.describe();
+    result.server_exit = server->stop(settings.stop_grace).status.describe();
     return;
   }
   if (ready.host != host && ready.host != "0.0.0.0") {
@@ -96,10 +101,10 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
                  "Clients on other hosts reach the server at " + host +
                      "; a socket bound to another address never sees their SYNs. Bind the "
                      "address given by --host."});
-    result.server_exit = server.stop(settings.stop_grace).status.describe();
+    result.server_exit = server->stop(settings.stop_grace).status.describe();
     return;
   }
-  int baseline_fds = server.facts().open_fds;
+  int baseline_fds = server->facts().open_fds;
 
   std::optional<PacketCapture> capture;
   if (topology) {
@@ -110,28 +115,46 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
     result.note = "no packet capture in loopback mode";
   }
 
+  // Stops the server and starts the same program on the same port, with logs of its own.
+  ServerRestarter restart = [&](std::uint16_t port) {
+    ServerRestart restarted;
+    restarted.unclean_stop =
+        check_clean_stop(server->stop(settings.stop_grace), settings.stop_grace);
+    LaunchSpec again = launch;
+    auto port_flag = std::find(again.arguments.begin(), again.arguments.end(), "--port");
+    *std::next(port_flag) = std::to_string(port);
+    again.stdout_log = result.stdout_log.parent_path() / (spec.name + ".restarted.stdout.log");
+    again.stderr_log = result.stdout_log.parent_path() / (spec.name + ".restarted.stderr.log");
+    server.reset();
+    server.emplace(SupervisedProcess::launch(again));
+    restarted.ready = server->wait_until_listening(settings.ready_timeout);
+    restarted.server = &*server;
+    return restarted;
+  };
+
   {
     ScenarioContext context(spec, topology ? &*topology : nullptr, capture ? &*capture : nullptr,
-                            server, {host, ready.port}, seed_for(spec, settings.seed));
+                            *server, {host, ready.port}, seed_for(spec, settings.seed), restart);
     try {
       spec.body(context);
     } catch (const ScenarioFailure& failure) {
       record_failure(result, failure.finding());
       // A failure can be the first sign of a crash: a client reset by a dying server fails
       // its check before the process is seen exited. The crash verdict below says more.
-      server.exits_within(std::chrono::milliseconds(300));
+      server->exits_within(std::chrono::milliseconds(300));
     }
     result.observations = context.observations();
     // The body's flows are gone, so every client socket is closed: the server has seen FIN or
     // RST on each.
-    if (result.verdict != Verdict::failed && server.alive()) {
+    if (result.verdict != Verdict::failed && server->alive()) {
       if (auto leak =
-              check_descriptors_released(server, baseline_fds, context.connections_opened())) {
+              check_descriptors_released(*server, baseline_fds, context.connections_opened())) {
         record_failure(result, *leak);
       }
     }
-    if (!server.alive()) {
+    if (!server->alive() && !context.restart_failed()) {
       // A crash explains every other symptom: report it, whatever the scenario noticed first.
+      // Not so for a restarted server that never listened: the scenario has said why.
       result.verdict = Verdict::passed;
       record_failure(result, context.server_crash_finding(spec.name));
     }
@@ -141,21 +164,13 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   // meanwhile would close first, which the trace would wrongly show as the server's doing.
   if (capture)
     capture->wait_until_quiet(std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
-  SupervisedProcess::StopResult stop = server.stop(settings.stop_grace);
+  SupervisedProcess::StopResult stop = server->stop(settings.stop_grace);
   result.server_exit = stop.status.describe();
   if (result.verdict != Verdict::failed) {
     if (auto unclean = check_clean_stop(stop, settings.stop_grace))
       record_failure(result, *unclean);
   }
-  if (capture) {
-    CaptureSummary summary = capture->stop();
-    result.packets = summary.packets_written;
-    result.packets_dropped = summary.packets_dropped;
-    if (summary.packets_dropped > 0) {
-      result.note = "the capture is incomplete: the kernel dropped " +
-                    std::to_string(summary.packets_dropped) + " packets";
-    }
-  }
+  if (capture) stop_capture(*capture, result);
 }
 
 // A failed verdict shows the student's wire beside the golden trace recorded from the
@@ -205,7 +220,11 @@ ScenarioResult run_scenario(const ScenarioJob& job, const RunSettings& settings)
   result.stderr_log = folder / (job.spec->name + ".stderr.log");
   result.verdict = Verdict::passed;
   try {
-    run_inside(job, settings, result);
+    if (job.spec->client_body) {
+      run_client_inside(job, settings, result);
+    } else {
+      run_inside(job, settings, result);
+    }
     if (result.verdict == Verdict::failed) compare_with_golden(settings, result);
   } catch (const Interrupted&) {
     throw;

@@ -14,6 +14,7 @@
 namespace socklab::harness {
 
 class ScenarioContext;
+class ClientScenarioContext;
 
 // A fact of the normalized trace that changes from run to run in this scenario, for a reason
 // the scenario states: its golden accepts `pattern` (a glob: "*" is any text) instead of each
@@ -34,6 +35,9 @@ struct ScenarioSpec {
   std::chrono::seconds time_limit{30};        // the scenario's own deadlines stay inside it
   std::vector<VaryingFact> varying_facts{};   // of its golden trace (see traces/README.md)
   void (*body)(ScenarioContext&) = nullptr;
+  // Client labs (nbconnect) instead: the program under test is the client, started by the
+  // body against targets the harness sets up (see client_scenario_context.hpp).
+  void (*client_body)(ClientScenarioContext&) = nullptr;
 };
 
 bool register_scenario(ScenarioSpec spec);
@@ -53,3 +57,14 @@ const ScenarioSpec* find_scenario(const std::string& group, const std::string& n
         return spec;                                                                     \
       }());                                                                              \
   static void function(::socklab::harness::ScenarioContext& context)
+
+// The same for a scenario of a client lab, whose body sets up targets and runs the client.
+#define SOCKLAB_CLIENT_SCENARIO(function, ...)                                            \
+  static void function(::socklab::harness::ClientScenarioContext&);                      \
+  [[maybe_unused]] static const bool function##_registered =                             \
+      ::socklab::harness::register_scenario([] {                                         \
+        ::socklab::harness::ScenarioSpec spec __VA_ARGS__;                               \
+        spec.client_body = function;                                                     \
+        return spec;                                                                     \
+      }());                                                                              \
+  static void function(::socklab::harness::ClientScenarioContext& context)

@@ -1,11 +1,15 @@
 #include "harness/engine/scenario_context.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include "harness/capture/packet_capture.hpp"
 #include "harness/engine/finding.hpp"
@@ -46,12 +50,14 @@ std::string meaning_of(const EchoFlow& flow, const std::string& stall_meaning) {
 
 ScenarioContext::ScenarioContext(const ScenarioSpec& spec, const Topology* topology,
                                  const PacketCapture* capture, SupervisedProcess& server,
-                                 ServerEndpoint endpoint, std::uint64_t seed)
+                                 ServerEndpoint endpoint, std::uint64_t seed,
+                                 ServerRestarter restarter)
     : spec_(spec),
       topology_(topology),
       capture_(capture),
-      server_(server),
+      server_(&server),
       endpoint_(std::move(endpoint)),
+      restarter_(std::move(restarter)),
       random_(seed) {}
 
 std::string ScenarioContext::random_bytes(std::size_t count) {
@@ -61,13 +67,13 @@ std::string ScenarioContext::random_bytes(std::size_t count) {
   return bytes;
 }
 
-Fd ScenarioContext::open_client_socket(const EchoFlow& flow) {
+Fd ScenarioContext::open_client_socket(int host, int receive_buffer) {
   std::optional<EnterNetNamespace> inside;
-  if (topology_) inside.emplace(topology_->client(flow.client_host()).netns);
+  if (topology_) inside.emplace(topology_->client(host).netns);
   // Created inside the client host's namespace, the socket stays there after the thread leaves.
   Fd socket_fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!socket_fd) throw_errno("socket", errno);
-  if (int bytes = flow.receive_buffer_bytes(); bytes > 0) {
+  if (int bytes = receive_buffer; bytes > 0) {
     // Before connect(): the window scale is fixed in the SYN, from the buffer size at that time.
     if (::setsockopt(socket_fd.get(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) {
       throw_errno("setsockopt(SO_RCVBUF)", errno);
@@ -87,7 +93,10 @@ Fd ScenarioContext::open_client_socket(const EchoFlow& flow) {
 DriveEnd ScenarioContext::drive(std::vector<EchoFlow>& flows, DriveLimits limits) {
   std::vector<EchoFlow*> pointers;
   for (EchoFlow& flow : flows) pointers.push_back(&flow);
-  return drive_flows(pointers, [this](const EchoFlow& flow) { return open_client_socket(flow); },
+  return drive_flows(pointers,
+                     [this](const EchoFlow& flow) {
+                       return open_client_socket(flow.client_host(), flow.receive_buffer_bytes());
+                     },
                      limits);
 }
 
@@ -117,12 +126,12 @@ void ScenarioContext::require_complete(const std::vector<EchoFlow>& flows, Drive
 }
 
 void ScenarioContext::require_server_alive(const std::string& during) {
-  if (!server_.alive()) fail(server_crash_finding(during));
+  if (!server_->alive()) fail(server_crash_finding(during));
 }
 
 Finding ScenarioContext::server_crash_finding(const std::string& during) const {
-  Finding crash = crash_finding(*server_.exit_status(), during, server_.stderr_tail());
-  if (server_.exit_status()->exited && !exit_meaning_.empty()) crash.meaning = exit_meaning_;
+  Finding crash = crash_finding(*server_->exit_status(), during, server_->stderr_tail());
+  if (server_->exit_status()->exited && !exit_meaning_.empty()) crash.meaning = exit_meaning_;
   return crash;
 }
 
@@ -146,7 +155,7 @@ void ScenarioContext::require_descriptors_at_most(int limit, std::chrono::millis
                                                   const std::string& expected,
                                                   const std::string& since,
                                                   const std::string& meaning) {
-  auto leak = descriptors_released(server_, limit, within, expected, since);
+  auto leak = descriptors_released(*server_, limit, within, expected, since);
   require_server_alive(spec_.name);
   if (!leak) return;
   if (!meaning.empty()) leak->meaning = meaning;
@@ -154,11 +163,11 @@ void ScenarioContext::require_descriptors_at_most(int limit, std::chrono::millis
 }
 
 CpuWindow ScenarioContext::start_cpu_window() const {
-  return {server_.facts().cpu_seconds, SteadyClock::now()};
+  return {server_->facts().cpu_seconds, SteadyClock::now()};
 }
 
 void ScenarioContext::require_no_busy_loop(const CpuWindow& window, const std::string& during) {
-  double cpu = server_.facts().cpu_seconds - window.cpu_seconds;
+  double cpu = server_->facts().cpu_seconds - window.cpu_seconds;
   std::chrono::duration<double> wall = SteadyClock::now() - window.start;
   if (auto spinning = busy_loop(cpu, wall.count(), during)) fail(*spinning);
 }
@@ -178,6 +187,65 @@ void ScenarioContext::require_healthy_client_served(int host, const std::string&
                    "One troubled peer held up everyone: the server waited on that connection "
                    "(a blocking call, a loop that retries it) instead of serving the connections "
                    "that were ready. A connection's trouble must stay that connection's.");
+}
+
+Fd ScenarioContext::connect_client(int host, int receive_buffer) {
+  Fd socket_fd = open_client_socket(host, receive_buffer);
+  pollfd connecting{socket_fd.get(), POLLOUT, 0};
+  int ready = 0;
+  while ((ready = ::poll(&connecting, 1, 5000)) < 0) {
+    if (errno != EINTR) throw_errno("poll", errno);
+  }
+  int error = ready == 0 ? ETIMEDOUT : 0;
+  socklen_t length = sizeof error;
+  if (ready > 0 && ::getsockopt(socket_fd.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
+    error = errno;
+  }
+  if (error != 0) {
+    fail({"a client to connect to the server at " + endpoint_.text() + " within 5 s",
+          "connect() failed: " + errno_text(error),
+          error == ECONNREFUSED
+              ? "The server's host answered the SYN with RST: nothing was listening on that port."
+              : "The TCP handshake did not complete: the SYN went unanswered, as when the listen "
+                "queue is full or the server has stopped listening."});
+  }
+  int flags = ::fcntl(socket_fd.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(socket_fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    throw_errno("fcntl(O_NONBLOCK off)", errno);
+  }
+  return socket_fd;
+}
+
+Readiness ScenarioContext::restart_server_on_same_port() {
+  if (!restarter_) throw std::logic_error("this engine cannot restart the server of " + spec_.name);
+  ServerRestart restart = restarter_(endpoint_.port);
+  server_ = restart.server;
+  if (restart.unclean_stop) fail(*restart.unclean_stop);
+  if (!restart.ready.ready) restart_failed_ = true;
+  return restart.ready;
+}
+
+int ScenarioContext::server_port_time_wait_count() const {
+  std::optional<EnterNetNamespace> inside;
+  if (topology_) inside.emplace(topology_->server().netns);
+  // thread-self: /proc/self/net would show the namespace of the process's main thread.
+  std::ifstream table("/proc/thread-self/net/tcp");
+  if (!table) throw std::runtime_error("cannot read /proc/thread-self/net/tcp");
+  constexpr unsigned kTimeWait = 6;  // TCP_TIME_WAIT in include/net/tcp_states.h
+  std::string line;
+  std::getline(table, line);  // the header
+  int count = 0;
+  while (std::getline(table, line)) {
+    // "  0: 0100007F:1F90 0100007F:A2B4 06 ...": slot, local address:port, remote, state (hex).
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    std::size_t colon = local.find(':');
+    if (colon == std::string::npos || state.empty()) continue;
+    unsigned port = std::stoul(local.substr(colon + 1), nullptr, 16);
+    if (port == endpoint_.port && std::stoul(state, nullptr, 16) == kTimeWait) ++count;
+  }
+  return count;
 }
 
 Finding crash_finding(const ExitStatus& status, const std::string& during,

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -32,13 +34,22 @@ struct ServerEndpoint {
 
 class PacketCapture;
 
+// What restarting the server found (see ScenarioContext::restart_server_on_same_port).
+struct ServerRestart {
+  std::optional<Finding> unclean_stop;  // the old server did not exit 0 within its grace
+  Readiness ready;                      // the new server's listening line, or what went wrong
+  SupervisedProcess* server = nullptr;  // the new server, owned by the engine
+};
+// Given by the engine: stops the server under test and starts the same program on `port`.
+using ServerRestarter = std::function<ServerRestart(std::uint16_t port)>;
+
 class ScenarioContext {
  public:
   // `topology` and `capture` are null in loopback mode: clients then connect from the
   // harness's namespace, and nothing is captured.
   ScenarioContext(const ScenarioSpec& spec, const Topology* topology,
                   const PacketCapture* capture, SupervisedProcess& server, ServerEndpoint endpoint,
-                  std::uint64_t seed);
+                  std::uint64_t seed, ServerRestarter restarter = {});
 
   const ScenarioSpec& spec() const { return spec_; }
   const ServerEndpoint& server_endpoint() const { return endpoint_; }
@@ -56,11 +67,27 @@ class ScenarioContext {
   void require_complete(const std::vector<EchoFlow>& flows, DriveEnd end, const std::string& expected,
                         const std::string& stall_meaning);
 
-  ProcessFacts server_facts() const { return server_.facts(); }
+  // A connected, blocking socket from client host `host`, for scenarios that script their own
+  // conversation (RESP commands, a close at a chosen moment). `receive_buffer`: SO_RCVBUF set
+  // before connecting (0: the kernel's default). Fails the scenario if the handshake does not
+  // complete within 5 s.
+  Fd connect_client(int host = 0, int receive_buffer = 0);
+
+  ProcessFacts server_facts() const { return server_->facts(); }
   // Stops the server's processes (SIGSTOP) and lets them run again (SIGCONT): what arrives in
   // between is queued by the kernel and found all at once, as by a server that was busy.
-  void freeze_server() { server_.freeze(); }
-  void thaw_server() { server_.thaw(); }
+  void freeze_server() { server_->freeze(); }
+  void thaw_server() { server_->thaw(); }
+  // Stops the server with SIGTERM and at once starts the same program with the same arguments
+  // on the port it listened on, as an operator restarting a server does. Fails the scenario if
+  // the old server does not stop cleanly. Returns the new server's readiness: when it is ready,
+  // every later check (and the engine's final ones) applies to the new server; when it is not,
+  // the scenario says why in its own words, since the engine's crash verdict would not.
+  Readiness restart_server_on_same_port();
+  bool restart_failed() const { return restart_failed_; }
+  // Connections in TIME_WAIT on the server's host whose local port is the server's: those the
+  // server closed first (read from /proc/net/tcp inside the server's namespace).
+  int server_port_time_wait_count() const;
   // Fails with the crash verdict (signal, last lines of stderr) if the server has died.
   void require_server_alive(const std::string& during);
   // What it means, in this scenario, if the server exits on its own (status, not signal):
@@ -88,7 +115,7 @@ class ScenarioContext {
   void require_graceful_close_on_the_wire(const std::vector<EchoFlow>& flows, const std::string& scenario);
 
   // --- process checks: each fails the scenario with its own verdict ---
-  int server_open_descriptors() const { return server_.facts().open_fds; }
+  int server_open_descriptors() const { return server_->facts().open_fds; }
   // `meaning`, when given, replaces the general one (a socket left open).
   void require_descriptors_at_most(int limit, std::chrono::milliseconds within,
                                    const std::string& expected, const std::string& since,
@@ -101,13 +128,15 @@ class ScenarioContext {
   void require_healthy_client_served(int host, const std::string& during);
 
  private:
-  Fd open_client_socket(const EchoFlow& flow);
+  Fd open_client_socket(int host, int receive_buffer);
 
   const ScenarioSpec& spec_;
   const Topology* topology_;
   const PacketCapture* capture_;
-  SupervisedProcess& server_;
+  SupervisedProcess* server_;  // replaced by restart_server_on_same_port()
   ServerEndpoint endpoint_;
+  ServerRestarter restarter_;
+  bool restart_failed_ = false;
   std::mt19937_64 random_;
   int connections_opened_ = 0;
   std::vector<std::string> observations_;

@@ -187,6 +187,16 @@ pid_t spawn_supervised(const LaunchSpec& spec) {
   plan.envp = exec_arguments.envp.data();
   plan.stdio = {stdio.in.get(), stdio.out.get(), stdio.err.get()};
   plan.netns_fd = spec.netns != nullptr ? spec.netns->fd() : -1;
+  std::vector<std::string> mount_paths;
+  mount_paths.reserve(spec.bind_mounts.size() * 2);  // no reallocation: c_str()s stay valid
+  std::vector<ChildBindMount> bind_mounts;
+  for (const BindMount& bind : spec.bind_mounts) {
+    const std::string& source = mount_paths.emplace_back(bind.source.string());
+    const std::string& target = mount_paths.emplace_back(bind.target.string());
+    bind_mounts.push_back({source.c_str(), target.c_str()});
+  }
+  plan.bind_mounts = bind_mounts.data();
+  plan.bind_mount_count = static_cast<int>(bind_mounts.size());
   plan.report_fd = report_write.get();
   plan.highest_fd = highest_possible_fd();
   add_limits(plan, spec.limits);

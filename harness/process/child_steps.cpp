@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,6 +26,19 @@ constexpr long kNobody = 65534;  // uid nobody, gid nogroup
   // successful exec, and the exit status 127 right after.
   [[maybe_unused]] ssize_t written = ::write(plan.report_fd, &failure, sizeof failure);
   ::_exit(127);
+}
+
+// The program's own view of a few files (a scenario's /etc/hosts): a mount namespace of its
+// own, made private first so that no mount made here propagates back to the harness's view.
+bool make_bind_mounts(const ChildPlan& plan) {
+  if (plan.bind_mount_count == 0) return true;
+  if (::unshare(CLONE_NEWNS) != 0) return false;
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
+  for (int i = 0; i < plan.bind_mount_count; ++i) {
+    const ChildBindMount& bind = plan.bind_mounts[i];
+    if (::mount(bind.source, bind.target, nullptr, MS_BIND | MS_REC, nullptr) != 0) return false;
+  }
+  return true;
 }
 
 bool redirect_stdio(const ChildPlan& plan) {
@@ -100,6 +114,8 @@ bool arm_parent_death_signal(const ChildPlan& plan) {
   if (plan.netns_fd >= 0 && ::setns(plan.netns_fd, CLONE_NEWNET) != 0) {
     report_and_exit(plan, ChildStep::kNetns, errno);
   }
+  // Before drop_root: a mount namespace takes CAP_SYS_ADMIN (in the harness's user namespace).
+  if (!make_bind_mounts(plan)) report_and_exit(plan, ChildStep::kMounts, errno);
   if (!redirect_stdio(plan)) report_and_exit(plan, ChildStep::kStdio, errno);
   if (!close_inherited_on_exec(plan)) report_and_exit(plan, ChildStep::kCloseOnExec, errno);
   // Before drop_root: raising a hard limit (RLIMIT_NOFILE) needs CAP_SYS_RESOURCE.
@@ -136,6 +152,8 @@ const char* child_step_name(int step) {
       return "setsid";
     case ChildStep::kNetns:
       return "setns into the scenario's network namespace";
+    case ChildStep::kMounts:
+      return "bind-mounting the scenario's files (a mount namespace of the program's own)";
     case ChildStep::kStdio:
       return "dup2 of stdin, stdout or stderr";
     case ChildStep::kCloseOnExec:

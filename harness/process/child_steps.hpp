@@ -15,6 +15,7 @@ namespace socklab::harness::detail {
 enum class ChildStep : int {
   kSession,
   kNetns,
+  kMounts,
   kStdio,
   kCloseOnExec,
   kLimits,
@@ -34,12 +35,19 @@ struct ResourceLimit {
   rlimit value{};
 };
 
+struct ChildBindMount {
+  const char* source = nullptr;
+  const char* target = nullptr;
+};
+
 struct ChildPlan {
   const char* program = nullptr;
   char* const* argv = nullptr;
   char* const* envp = nullptr;
   std::array<int, 3> stdio{};  // the descriptors to become 0, 1, 2; all above 2
   int netns_fd = -1;           // -1: stay in the harness's network namespace
+  const ChildBindMount* bind_mounts = nullptr;  // made in a new mount namespace, in order
+  int bind_mount_count = 0;
   int report_fd = -1;          // close-on-exec pipe: a ChildFailure, or EOF when exec succeeds
   int highest_fd = 0;          // the last descriptor to mark close-on-exec without close_range
   std::array<ResourceLimit, 6> limits{};

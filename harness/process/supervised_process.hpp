@@ -33,6 +33,13 @@ struct ProcessLimits {
   std::uint64_t log_bytes = 16ull << 20;        // RLIMIT_FSIZE on the logs; writes past it fail
 };
 
+// A file or folder shown at another path to the program only: bound over `target` in a mount
+// namespace of the program's own, so the harness's and every other process's view is unchanged.
+struct BindMount {
+  std::filesystem::path source;
+  std::filesystem::path target;
+};
+
 struct LaunchSpec {
   std::filesystem::path program;
   std::vector<std::string> arguments;           // argv[1..]
@@ -43,6 +50,8 @@ struct LaunchSpec {
   // When the harness is real root, the program runs as nobody (65534) so that student code
   // never holds root; in a user namespace it already has no privilege outside it.
   bool drop_root = true;
+  // In this order (a later one may land inside an earlier one); empty: the harness's own view.
+  std::vector<BindMount> bind_mounts{};
 };
 
 // How a process ended, in words: "exited with status 0",

@@ -144,6 +144,8 @@ void wait_until_forwarding(HostLinks& server, std::vector<HostLinks>& clients) {
 
 }  // namespace
 
+std::string Topology::client_port(int index) { return veth_name(index); }
+
 Topology Topology::create(int client_host_count) {
   if (client_host_count < 0 || client_host_count > kMaxClientHosts) {
     throw std::invalid_argument("a topology has 0 to " + std::to_string(kMaxClientHosts) +

@@ -33,6 +33,10 @@ class Topology {
 
   // The interface in the server host that sees every packet of every client: capture here.
   static constexpr const char* kCaptureInterface = "br0";
+  // The server host's end of client `index`'s link: it sees everything that client sends and
+  // receives, to the server host and to other client hosts alike (frames the bridge forwards
+  // between two of its ports never pass br0 itself).
+  static std::string client_port(int index);
 
  private:
   Topology(Host server, std::vector<Host> clients)

@@ -26,8 +26,9 @@ inline SocklabRun run_socklab(const std::string& arguments, const std::string& t
   namespace fs = std::filesystem;
   fs::path out = fs::temp_directory_path() / ("socklab-test-" + tag + "-" + std::to_string(::getpid()));
   fs::remove_all(out);
-  std::string command = std::string(SOCKLAB_BIN_DIR) + "/socklab " + subcommand + " " + arguments + " --out " +
-                        out.string() + " 2>&1";
+  // --out first: `arguments` may end with `-- PROGRAM_ARGUMENTS`, which takes everything after it.
+  std::string command = std::string(SOCKLAB_BIN_DIR) + "/socklab " + subcommand + " --out " +
+                        out.string() + " " + arguments + " 2>&1";
   SocklabRun run;
   std::FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return run;

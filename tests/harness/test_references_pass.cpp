@@ -24,7 +24,8 @@ TEST_P(ReferencePasses, EveryScenarioOfItsLabAndMatchesItsGoldenTraces) {
 }
 
 INSTANTIATE_TEST_SUITE_P(References, ReferencePasses,
-                         testing::Values("blocking", "select", "poll", "epoll-lt", "epoll-et"),
+                         testing::Values("blocking", "select", "poll", "epoll-lt", "epoll-et",
+                                         "nbconnect", "close"),
                          [](const testing::TestParamInfo<const char*>& param) {
                            std::string name = param.param;
                            for (char& c : name) c = (c == '-') ? '_' : c;

@@ -134,6 +134,37 @@ TEST(ServerCliDeathTest, ExitsWithStatusZeroOnHelp) {
   EXPECT_EXIT(parse({"--help"}), testing::ExitedWithCode(0), "");
 }
 
+// A lab's own flag (the close lab's --close-mode), parsed beside the contract's flags.
+ServerOptions parse_with_mode(std::vector<std::string> arguments, std::string& mode) {
+  arguments.insert(arguments.begin(), "server");
+  std::vector<char*> argv;
+  for (std::string& argument : arguments) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  LabOption option{"--mode", "a lab's own flag", &mode, [](const std::string& value) {
+                     return value == "a" || value == "b" ? std::string() : "expected a or b";
+                   }};
+  return parse_server_options(static_cast<int>(arguments.size()), argv.data(), "a test server",
+                              {option});
+}
+
+TEST(ServerCli, ParsesALabOptionBesideTheContractFlags) {
+  std::string mode = "a";
+  ServerOptions options = parse_with_mode({"--port", "7000", "--mode", "b"}, mode);
+  EXPECT_EQ(mode, "b");
+  EXPECT_EQ(options.port, 7000);
+}
+
+TEST(ServerCli, LeavesALabOptionAtItsDefaultWhenNotGiven) {
+  std::string mode = "a";
+  parse_with_mode({}, mode);
+  EXPECT_EQ(mode, "a");
+}
+
+TEST(ServerCliDeathTest, ExitsWithStatusTwoOnALabOptionItsCheckRefuses) {
+  std::string mode = "a";
+  EXPECT_EXIT(parse_with_mode({"--mode", "c"}, mode), testing::ExitedWithCode(2), "expected a or b");
+}
+
 TEST(ServerCli, ParseProtocolAcceptsEchoAndResp) {
   EXPECT_EQ(parse_protocol("echo"), Protocol::echo);
   EXPECT_EQ(parse_protocol("resp"), Protocol::resp);
