@@ -10,7 +10,14 @@ SOCKLAB_SCENARIO(echo_single_write,
                   .name = "single-4mib-write",
                   .purpose = "4 MiB in one send(): the server must read until the socket is empty"}) {
   std::vector<EchoFlow> flows;
-  flows.emplace_back("the client", context.random_bytes(4 << 20));  // one chunk: everything
+  // One chunk: everything. The client reads nothing for 500 ms through a 64 KiB receive
+  // buffer, so the echo piles up in the server past --high-water (1 MiB) and the server stops
+  // reading: its receive window fills and no more data arrives. When the client reads, the
+  // server's output drains and it must read again by itself: on edge-triggered epoll the
+  // bytes queued meanwhile bring no new readiness report. (Without the pause, whether one read
+  // per report leaves bytes behind depends on how the machine schedules the two sides.)
+  flows.emplace_back("the client", context.random_bytes(4 << 20));
+  flows.back().receive_buffer(64 << 10).start_reading_after(500ms);
   DriveEnd end = context.drive(flows, {.deadline = 20s, .stall = 2s});
   context.require_complete(
       flows, end, "all 4194304 bytes echoed",
