@@ -9,14 +9,23 @@
 
 #include "harness/commands/run_labs.hpp"
 #include "harness/commands/trace_commands.hpp"
+#include "harness/engine/lab_manifest.hpp"
 #include "harness/engine/labs.hpp"
 
 using namespace socklab::harness;
 
 namespace {
 
-// Labs that share a scenario group are listed together, then the group's scenarios once.
-int list_labs() {
+// Labs that share a scenario group are listed together, then the group's scenarios once, then
+// each lab's checkpoints: which scenarios check which step of its handout.
+int list_labs(const std::string& labs_dir) {
+  try {
+    if (!labs_dir.empty()) use_lab_manifests_from(labs_dir);
+    lab_manifests();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "socklab: bad lab manifest: %s\n", error.what());
+    return 2;
+  }
   std::vector<std::string> groups_shown;
   for (const Lab& first : all_labs()) {
     if (std::find(groups_shown.begin(), groups_shown.end(), first.scenario_group) !=
@@ -30,9 +39,20 @@ int list_labs() {
       std::printf("  %-9s %s (reference: %s)\n", lab.name.c_str(), lab.title.c_str(),
                   reference_program_name(lab).c_str());
     }
-    std::printf("their scenarios, in the order they run:\n");
-    for (const ScenarioSpec* spec : scenarios_of(first)) {
-      std::printf("  %-18s %s\n", spec->name.c_str(), spec->purpose.c_str());
+    std::printf("their scenarios:\n");
+    for (const ScenarioSpec* spec : scenarios_in_group(first.scenario_group)) {
+      std::printf("  %-30s %s\n", spec->name.c_str(), spec->purpose.c_str());
+    }
+  }
+  for (const LabManifest& manifest : lab_manifests()) {
+    std::printf("\ncheckpoints of %s (%s, about %g hours):\n", manifest.name.c_str(),
+                manifest.handout().c_str(), manifest.hours);
+    for (const Checkpoint& checkpoint : manifest.checkpoints) {
+      std::string names;
+      for (const std::string& name : checkpoint.scenarios)
+        names += (names.empty() ? "" : ", ") + name;
+      std::printf("  %d  step %d: %s\n     %s\n", checkpoint.number, checkpoint.step,
+                  checkpoint.title.c_str(), names.c_str());
     }
   }
   return 0;
@@ -54,6 +74,15 @@ void add_check_command(CLI::App& app, CheckOptions& options) {
   command->add_flag("--no-netns", options.no_netns,
                     "loopback only, no namespaces or capture (for locked-down machines)");
   command->add_option("--scenario", options.scenarios, "run only this scenario (repeatable)");
+  command
+      ->add_option("--checkpoint", options.checkpoint,
+                   "run only the scenarios of checkpoints 1 to N of the lab (see `socklab list`)")
+      ->check(CLI::PositiveNumber);
+  command->add_flag("--compare", options.compare,
+                    "show each failed scenario's trace beside the reference's golden trace");
+  command->add_option(
+      "--labs", options.labs_dir,
+      "read the lab manifests (NN-LAB/lab.toml) from this folder, not socklab's copy");
   command->add_option("--seed", options.seed, "seed of the random payloads");
   command
       ->add_option("--traces", options.traces_dir,
@@ -145,7 +174,10 @@ int main(int argc, char** argv) {
 
   CLI::App app("socklab: checks TCP servers on the wire and in the process");
   app.require_subcommand(1);
-  app.add_subcommand("list", "show the labs and their scenarios");
+  std::string list_labs_dir;
+  app.add_subcommand("list", "show the labs, their scenarios and their checkpoints")
+      ->add_option("--labs", list_labs_dir,
+                   "read the lab manifests (NN-LAB/lab.toml) from this folder, not socklab's copy");
   CheckOptions options;
   add_check_command(app, options);
   RecordRequest record_request;
@@ -160,7 +192,7 @@ int main(int argc, char** argv) {
   }
   options.server_arguments = server_arguments;
   try {
-    if (app.got_subcommand("list")) return list_labs();
+    if (app.got_subcommand("list")) return list_labs(list_labs_dir);
     if (trace.show->parsed()) return trace_show(show_options);
     if (record_command->parsed())
       return record(options, record_request.runs, record_request.check_only);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 
 #include "harness/engine/labs.hpp"
 #include "harness/engine/scenario.hpp"
@@ -53,16 +54,42 @@ void write_golden(const ScenarioResult& result, NormalizedTrace trace, const Run
   fs::rename(capture_file.string() + ".new", capture_file);
 }
 
-// The golden's ladder diagram, every connection of its capture, for the handouts and slides:
-// made again whenever the capture is, so the picture always shows the golden.
+// The golden's ladder diagram for the handouts and slides, made again whenever the capture is,
+// so the picture always shows the golden. A capture of hundreds of connections or of a long
+// flood draws megabytes nobody can read as a picture: then only its first connections are
+// drawn (each titled "connection N of TOTAL"), and if even one is too large, none; `socklab
+// trace show` still shows any of them.
+constexpr std::size_t kLargestLadder = 256 << 10;
+constexpr std::size_t kConnectionsOfALargeLadder = 3;
+
+std::string ladder_svg(const std::vector<TcpConnection>& connections, std::size_t shown) {
+  std::vector<TcpConnection> drawn(connections.begin(),
+                                   connections.begin() + static_cast<std::ptrdiff_t>(shown));
+  std::vector<std::size_t> numbers;
+  for (std::size_t i = 0; i < shown; ++i) numbers.push_back(i + 1);
+  std::ostringstream picture;
+  write_svg_ladder(picture, drawn, numbers, connections.size(), kDefaultFoldLongerThan);
+  return picture.str();
+}
+
 void write_ladder(const fs::path& capture_file, const fs::path& svg_file) {
   std::vector<TcpConnection> connections = split_connections(read_pcap_file(capture_file).segments);
-  std::vector<std::size_t> numbers;
-  for (std::size_t i = 0; i < connections.size(); ++i) numbers.push_back(i + 1);
+  std::string picture = ladder_svg(connections, connections.size());
+  if (picture.size() > kLargestLadder && connections.size() > kConnectionsOfALargeLadder) {
+    picture = ladder_svg(connections, kConnectionsOfALargeLadder);
+  }
+  std::error_code ignored;
+  if (picture.size() > kLargestLadder) {
+    fs::remove(svg_file, ignored);
+    std::printf("  %-32s (no ladder drawn: %zu KiB of SVG; see `socklab trace show`)\n", "",
+                picture.size() >> 10);
+    return;
+  }
   std::ofstream svg(svg_file.string() + ".new");
-  write_svg_ladder(svg, connections, numbers, connections.size(), kDefaultFoldLongerThan);
+  svg << picture;
   svg.close();
-  if (!svg) throw std::runtime_error("cannot write " + svg_file.string() + ".new: " + std::strerror(errno));
+  if (!svg)
+    throw std::runtime_error("cannot write " + svg_file.string() + ".new: " + std::strerror(errno));
   fs::rename(svg_file.string() + ".new", svg_file);
 }
 
@@ -114,7 +141,8 @@ RecordTally record_goldens(const RunReport& report, const fs::path& traces_dir, 
         ++tally.unchanged;
         std::printf("  %-32s unchanged\n", name.c_str());
         fs::path ladder = folder / (result.scenario + ".svg");
-        if (!check_only && !fs::exists(ladder)) write_ladder(folder / (result.scenario + ".pcap.gz"), ladder);
+        if (!check_only && !fs::exists(ladder))
+          write_ladder(folder / (result.scenario + ".pcap.gz"), ladder);
         continue;
       }
       why = divergence ? "changed: " + divergence->explanation : "its capture was missing";

@@ -14,6 +14,7 @@
 
 #include "harness/commands/record_command.hpp"
 #include "harness/engine/interruption.hpp"
+#include "harness/engine/lab_manifest.hpp"
 #include "harness/engine/labs.hpp"
 #include "harness/engine/run_plan.hpp"
 #include "harness/process/supervised_process.hpp"
@@ -84,6 +85,9 @@ std::map<std::string, std::string> sysctls_in_force(bool netns) {
 // The jobs of a check: every chosen scenario of every chosen lab, with its program. Returns
 // an exit status (2) with a message when the request cannot run, else 0 and fills `jobs`.
 int plan_jobs(const CheckOptions& options, std::vector<ScenarioJob>& jobs) {
+  if (options.checkpoint > 0 && options.all) {
+    return usage_error("--checkpoint goes with one LAB, not with --all");
+  }
   std::vector<const Lab*> labs;
   if (options.all) {
     if (!options.lab.empty()) return usage_error("give a LAB or --all, not both");
@@ -104,10 +108,24 @@ int plan_jobs(const CheckOptions& options, std::vector<ScenarioJob>& jobs) {
                                                              "(cmake --build --preset default)"
                                                            : ""));
     }
+    const LabManifest* manifest = manifest_of(*lab);
+    if (options.checkpoint > 0) {
+      if (!manifest) return usage_error("the " + lab->name + " lab has no checkpoints (no lab.toml)");
+      int last = static_cast<int>(manifest->checkpoints.size());
+      if (options.checkpoint > last) {
+        return usage_error("the " + lab->name + " lab has checkpoints 1 to " +
+                           std::to_string(last) + " (see `socklab list`), not " +
+                           std::to_string(options.checkpoint));
+      }
+    }
     for (const ScenarioSpec* spec : scenarios_of(*lab)) {
       bool wanted = options.scenarios.empty() ||
                     std::find(options.scenarios.begin(), options.scenarios.end(), spec->name) !=
                         options.scenarios.end();
+      if (options.checkpoint > 0) {
+        const Checkpoint* checkpoint = manifest->checkpoint_of(spec->name);
+        wanted = wanted && checkpoint && checkpoint->number <= options.checkpoint;
+      }
       if (wanted) jobs.push_back({lab, spec, program});
     }
   }
@@ -154,7 +172,7 @@ RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& 
   report.sysctls_pinned = settings.use_netns;
   report.tcp_sysctls = sysctls_in_force(settings.use_netns);
 
-  ConsoleReport console(stdout);
+  ConsoleReport console(stdout, options.compare);
   ProgressListener listener;
   listener.finished = [&](const ScenarioResult& result, int done, int total) {
     console.scenario_finished(result, done, total);
@@ -171,8 +189,22 @@ RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& 
 
 }  // namespace
 
+// The lab manifests, from --labs or socklab's own copy, read and checked before anything runs:
+// a manifest that names a scenario its lab lacks is a usage error, not a failed run.
+bool load_manifests(const CheckOptions& options) {
+  try {
+    if (!options.labs_dir.empty()) use_lab_manifests_from(options.labs_dir);
+    lab_manifests();
+    return true;
+  } catch (const std::exception& error) {
+    usage_error(std::string("bad lab manifest: ") + error.what());
+    return false;
+  }
+}
+
 int check(const CheckOptions& options) {
   std::vector<ScenarioJob> jobs;
+  if (!load_manifests(options)) return 2;
   if (int status = plan_jobs(options, jobs); status != 0) return status;
   if (!prepare_process(options)) return 2;
   RunReport report = run_planned(jobs, options);
@@ -181,6 +213,7 @@ int check(const CheckOptions& options) {
 
 int record(CheckOptions options, int runs, bool check_only) {
   std::vector<ScenarioJob> jobs;
+  if (!load_manifests(options)) return 2;
   if (int status = plan_jobs(options, jobs); status != 0) return status;
   if (!prepare_process(options, /*recording=*/true)) return 2;
   int unstable_runs = 0;

@@ -18,6 +18,9 @@ struct CheckOptions {
   std::string json_file;
   bool no_netns = false;
   std::vector<std::string> scenarios;
+  int checkpoint = 0;    // run checkpoints 1..N of the lab's manifest; 0: every scenario
+  bool compare = false;  // print each failed scenario's trace beside the golden one
+  std::string labs_dir;  // read lab manifests from here instead of socklab's built-in copy
   std::uint64_t seed = 0x50c41ab;
   std::vector<std::string> server_arguments;
   std::string traces_dir = SOCKLAB_SOURCE_DIR "/traces";

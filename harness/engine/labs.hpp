@@ -21,7 +21,10 @@ const std::vector<Lab>& all_labs();
 const Lab* find_lab(const std::string& name);
 std::string reference_program_name(const Lab& lab);  // "ref-epoll-et"
 
-// The lab's scenarios in teaching order: the simplest behaviour first.
+// The scenarios of a group in teaching order: the simplest behaviour first.
+std::vector<const ScenarioSpec*> scenarios_in_group(const std::string& group);
+// The lab's scenarios in the order of its manifest's checkpoints (lab_manifest.hpp), or in
+// its group's order when it has no manifest.
 std::vector<const ScenarioSpec*> scenarios_of(const Lab& lab);
 
 }  // namespace socklab::harness

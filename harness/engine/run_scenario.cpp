@@ -6,6 +6,7 @@
 
 #include "harness/capture/packet_capture.hpp"
 #include "harness/engine/interruption.hpp"
+#include "harness/engine/lab_manifest.hpp"
 #include "harness/engine/process_checks.hpp"
 #include "harness/engine/run_client_scenario.hpp"
 #include "harness/engine/scenario_context.hpp"
@@ -207,6 +208,14 @@ ScenarioResult run_scenario(const ScenarioJob& job, const RunSettings& settings)
   result.lab = job.lab->name;
   result.scenario = job.spec->name;
   result.purpose = job.spec->purpose;
+  if (const LabManifest* manifest = manifest_of(*job.lab)) {
+    if (const Checkpoint* checkpoint = manifest->checkpoint_of(job.spec->name)) {
+      result.checkpoint = checkpoint->number;
+      result.step = checkpoint->step;
+      result.checkpoint_title = checkpoint->title;
+      result.handout = manifest->handout();
+    }
+  }
   result.server_program = job.program;
   auto start = std::chrono::steady_clock::now();
   if (!settings.use_netns && job.spec->needs_topology) {

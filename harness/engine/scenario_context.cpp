@@ -58,7 +58,8 @@ ScenarioContext::ScenarioContext(const ScenarioSpec& spec, const Topology* topol
       server_(&server),
       endpoint_(std::move(endpoint)),
       restarter_(std::move(restarter)),
-      random_(seed) {}
+      random_(seed),
+      descriptors_at_start_(server.facts().open_fds) {}
 
 std::string ScenarioContext::random_bytes(std::size_t count) {
   std::string bytes(count, '\0');
@@ -93,11 +94,12 @@ Fd ScenarioContext::open_client_socket(int host, int receive_buffer) {
 DriveEnd ScenarioContext::drive(std::vector<EchoFlow>& flows, DriveLimits limits) {
   std::vector<EchoFlow*> pointers;
   for (EchoFlow& flow : flows) pointers.push_back(&flow);
-  return drive_flows(pointers,
-                     [this](const EchoFlow& flow) {
-                       return open_client_socket(flow.client_host(), flow.receive_buffer_bytes());
-                     },
-                     limits);
+  return drive_flows(
+      pointers,
+      [this](const EchoFlow& flow) {
+        return open_client_socket(flow.client_host(), flow.receive_buffer_bytes());
+      },
+      limits);
 }
 
 void ScenarioContext::require_complete(const std::vector<EchoFlow>& flows, DriveEnd end,
@@ -112,6 +114,7 @@ void ScenarioContext::require_complete(const std::vector<EchoFlow>& flows, Drive
     if (!first_problem || (flow.failed() && !first_problem->failed())) first_problem = &flow;
   }
   if (problems == 0) return;
+  if (auto unaccepted = connections_never_accepted(flows)) fail(*unaccepted);
   std::string happened;
   if (flows.size() > 1) {
     happened = std::to_string(problems) + " of " + std::to_string(flows.size()) +
@@ -123,6 +126,35 @@ void ScenarioContext::require_complete(const std::vector<EchoFlow>& flows, Drive
                                           : " (no byte moved for several seconds)";
   }
   fail({expected, happened, meaning_of(*first_problem, stall_meaning)});
+}
+
+// The first thing a new server gets wrong: it listens but never accepts. The kernel completes
+// every handshake by itself and buffers what the clients send, so they look connected; only
+// the server's descriptors, still those it had before them, show that nothing was accepted.
+std::optional<Finding> ScenarioContext::connections_never_accepted(
+    const std::vector<EchoFlow>& flows) const {
+  for (const EchoFlow& flow : flows) {
+    if (!flow.connected() || flow.bytes_echoed() > 0 || flow.error_number() != 0)
+      return std::nullopt;
+  }
+  int descriptors = server_->facts().open_fds;
+  if (descriptors < 0 || descriptors > descriptors_at_start_) return std::nullopt;
+  bool one = flows.size() == 1;
+  std::string clients = one ? "the client" : std::to_string(flows.size()) + " clients";
+  std::string happened = "the server accepted no connection: " + clients +
+                         " completed the TCP handshake and sent " + (one ? "its" : "their") +
+                         " bytes, but the server still held the " + std::to_string(descriptors) +
+                         " descriptors it had before, and echoed nothing";
+  if (std::string said = server_->stderr_tail(3); !said.empty()) {
+    happened += "; its stderr says:\n" + said;
+  }
+  return Finding{
+      std::string("the server to accept the connection") + (one ? "" : "s") +
+          " and echo what it reads",
+      happened,
+      "The kernel completes the handshake (SYN, SYN-ACK, ACK) by itself and queues the "
+      "connection on the listening socket; it stays there, its bytes unread, until the program "
+      "calls accept() and then reads the new socket."};
 }
 
 void ScenarioContext::require_server_alive(const std::string& during) {
@@ -137,7 +169,8 @@ Finding ScenarioContext::server_crash_finding(const std::string& during) const {
 
 const NetNamespace& ScenarioContext::client_host(int host) const {
   if (!topology_) {
-    throw std::logic_error("scenario " + spec_.name + " uses client hosts but does not set "
+    throw std::logic_error("scenario " + spec_.name +
+                           " uses client hosts but does not set "
                            "needs_topology, so it ran in loopback mode");
   }
   return topology_->client(host).netns;
@@ -172,8 +205,10 @@ void ScenarioContext::require_no_busy_loop(const CpuWindow& window, const std::s
   if (auto spinning = busy_loop(cpu, wall.count(), during)) fail(*spinning);
 }
 
-void ScenarioContext::drive_before_fault(std::vector<EchoFlow>& flows, const std::string& expected) {
-  DriveEnd end = drive(flows, {.deadline = std::chrono::seconds(10), .stall = std::chrono::seconds(3)});
+void ScenarioContext::drive_before_fault(std::vector<EchoFlow>& flows,
+                                         const std::string& expected) {
+  DriveEnd end =
+      drive(flows, {.deadline = std::chrono::seconds(10), .stall = std::chrono::seconds(3)});
   require_complete(flows, end, expected,
                    "The server stopped echoing before any fault was injected: see the scenarios "
                    "without faults (integrity, many-clients) for this bug.");
@@ -182,7 +217,8 @@ void ScenarioContext::drive_before_fault(std::vector<EchoFlow>& flows, const std
 void ScenarioContext::require_healthy_client_served(int host, const std::string& during) {
   std::vector<EchoFlow> healthy;
   healthy.emplace_back("a healthy client", random_bytes(4096), host);
-  DriveEnd end = drive(healthy, {.deadline = std::chrono::seconds(5), .stall = std::chrono::seconds(5)});
+  DriveEnd end =
+      drive(healthy, {.deadline = std::chrono::seconds(5), .stall = std::chrono::seconds(5)});
   require_complete(healthy, end, "a healthy client's 4 KiB echoed within 5 s " + during,
                    "One troubled peer held up everyone: the server waited on that connection "
                    "(a blocking call, a loop that retries it) instead of serving the connections "

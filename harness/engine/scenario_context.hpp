@@ -129,6 +129,7 @@ class ScenarioContext {
 
  private:
   Fd open_client_socket(int host, int receive_buffer);
+  std::optional<Finding> connections_never_accepted(const std::vector<EchoFlow>& flows) const;
 
   const ScenarioSpec& spec_;
   const Topology* topology_;
@@ -139,6 +140,7 @@ class ScenarioContext {
   bool restart_failed_ = false;
   std::mt19937_64 random_;
   int connections_opened_ = 0;
+  int descriptors_at_start_ = 0;  // the server's, before any client of the scenario
   std::vector<std::string> observations_;
   std::string exit_meaning_;
 };

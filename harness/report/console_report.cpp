@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace socklab::harness {
 namespace {
@@ -35,8 +37,8 @@ std::string indented(const std::string& text, const char* indent) {
 
 }  // namespace
 
-ConsoleReport::ConsoleReport(std::FILE* out)
-    : out_(out), colour_(::isatty(::fileno(out)) && !std::getenv("NO_COLOR")) {}
+ConsoleReport::ConsoleReport(std::FILE* out, bool compare)
+    : out_(out), compare_(compare), colour_(::isatty(::fileno(out)) && !std::getenv("NO_COLOR")) {}
 
 const char* ConsoleReport::colour(Verdict verdict) const {
   if (!colour_) return "";
@@ -68,12 +70,64 @@ void ConsoleReport::golden_comparison(const ScenarioResult& result) {
     return;
   }
   if (result.golden_divergence.empty()) {
-    std::fprintf(out_, "  wire:     same TCP meaning as the golden trace %s\n", result.golden_trace.c_str());
+    std::fprintf(out_, "  wire:     same TCP meaning as the golden trace %s\n",
+                 result.golden_trace.c_str());
     return;
   }
-  std::fprintf(out_, "  wire:     %s\n", indented(result.golden_divergence, "            ").c_str());
+  std::fprintf(out_, "  wire:     %s\n",
+               indented(result.golden_divergence, "            ").c_str());
   std::fprintf(out_, "  golden:   %s\n", result.golden_trace.c_str());
-  for (const std::string& line : result.golden_side_by_side) std::fprintf(out_, "  %s\n", line.c_str());
+  if (!compare_) {
+    std::fprintf(out_, "            (--compare shows your trace beside it)\n");
+    return;
+  }
+  for (const std::string& line : result.golden_side_by_side)
+    std::fprintf(out_, "  %s\n", line.c_str());
+}
+
+// Each lab's checkpoints in handout order, from the verdicts of their scenarios: a student
+// works through them one by one, so the first one that fails is the one to fix.
+void ConsoleReport::checkpoints(const RunReport& report) {
+  std::vector<std::string> labs;
+  for (const ScenarioResult& result : report.results) {
+    if (result.checkpoint > 0 && std::find(labs.begin(), labs.end(), result.lab) == labs.end())
+      labs.push_back(result.lab);
+  }
+  for (const std::string& lab : labs) {
+    std::map<int, std::vector<const ScenarioResult*>> by_checkpoint;
+    std::string handout;
+    for (const ScenarioResult& result : report.results) {
+      if (result.lab != lab || result.checkpoint == 0) continue;
+      by_checkpoint[result.checkpoint].push_back(&result);
+      handout = result.handout;
+    }
+    std::fprintf(out_, "\ncheckpoints of %s (%s):\n", lab.c_str(), handout.c_str());
+    const ScenarioResult* first_failure = nullptr;
+    for (const auto& [number, results] : by_checkpoint) {
+      Verdict verdict = Verdict::passed;
+      std::string failed;
+      for (const ScenarioResult* result : results) {
+        if (result->verdict == Verdict::failed || result->verdict == Verdict::error) {
+          verdict = Verdict::failed;
+          failed += (failed.empty() ? "" : ", ") + result->scenario;
+          if (!first_failure) first_failure = result;
+        } else if (result->verdict == Verdict::skipped && verdict == Verdict::passed) {
+          verdict = Verdict::skipped;
+        }
+      }
+      std::string failures = failed.empty() ? "" : "  (failed: " + failed + ")";
+      std::fprintf(out_, "  %s%-4s%s %2d  step %d: %s%s\n", colour(verdict), label(verdict),
+                   reset(), number, results.front()->step,
+                   results.front()->checkpoint_title.c_str(), failures.c_str());
+    }
+    if (first_failure) {
+      std::fprintf(out_,
+                   "first to fix: checkpoint %d, step %d of %s (%s/%s above); later checkpoints "
+                   "build on it\n",
+                   first_failure->checkpoint, first_failure->step, handout.c_str(), lab.c_str(),
+                   first_failure->scenario.c_str());
+    }
+  }
 }
 
 void ConsoleReport::summary(const RunReport& report) {
@@ -84,8 +138,9 @@ void ConsoleReport::summary(const RunReport& report) {
   }
   // What the scenarios saw on the wire, for one lab at a time: with --all the same lessons
   // would repeat once per lab (they stay in report.json).
-  bool one_lab = std::all_of(report.results.begin(), report.results.end(),
-                             [&](const ScenarioResult& r) { return r.lab == report.results[0].lab; });
+  bool one_lab =
+      std::all_of(report.results.begin(), report.results.end(),
+                  [&](const ScenarioResult& r) { return r.lab == report.results[0].lab; });
   for (const ScenarioResult& result : report.results) {
     if (result.observations.empty() || !one_lab) continue;
     std::fprintf(out_, "\nseen in %s/%s:\n", result.lab.c_str(), result.scenario.c_str());
@@ -95,11 +150,17 @@ void ConsoleReport::summary(const RunReport& report) {
   }
   for (const ScenarioResult& result : report.results) {
     if (result.verdict == Verdict::passed) continue;
-    std::fprintf(out_, "\n%s%s %s/%s%s\n", colour(result.verdict), label(result.verdict),
-                 result.lab.c_str(), result.scenario.c_str(), reset());
+    std::string where;
+    if (result.checkpoint > 0) {
+      where = " (checkpoint " + std::to_string(result.checkpoint) + ", step " +
+              std::to_string(result.step) + " of " + result.handout + ")";
+    }
+    std::fprintf(out_, "\n%s%s %s/%s%s%s\n", colour(result.verdict), label(result.verdict),
+                 result.lab.c_str(), result.scenario.c_str(), reset(), where.c_str());
     if (result.verdict == Verdict::failed) {
       std::fprintf(out_, "  expected: %s\n", result.finding.expected.c_str());
-      std::fprintf(out_, "  happened: %s\n", indented(result.finding.happened, "            ").c_str());
+      std::fprintf(out_, "  happened: %s\n",
+                   indented(result.finding.happened, "            ").c_str());
       std::fprintf(out_, "  meaning:  %s\n", result.finding.meaning.c_str());
       if (!result.golden_trace.empty()) golden_comparison(result);
     } else {
@@ -107,13 +168,15 @@ void ConsoleReport::summary(const RunReport& report) {
     }
     if (!result.pcap.empty()) std::fprintf(out_, "  pcap:     %s\n", result.pcap.c_str());
     if (!result.stderr_log.empty()) {
-      std::fprintf(out_, "  logs:     %s, %s\n", result.stdout_log.c_str(), result.stderr_log.c_str());
+      std::fprintf(out_, "  logs:     %s, %s\n", result.stdout_log.c_str(),
+                   result.stderr_log.c_str());
     }
   }
-  std::fprintf(out_, "\n%d passed, %d failed, %d skipped, %d errors in %.1f s (%s mode, kernel %s)\n",
-               report.count(Verdict::passed), report.count(Verdict::failed),
-               report.count(Verdict::skipped), report.count(Verdict::error), report.seconds,
-               report.mode.c_str(), report.kernel.c_str());
+  checkpoints(report);
+  std::fprintf(
+      out_, "\n%d passed, %d failed, %d skipped, %d errors in %.1f s (%s mode, kernel %s)\n",
+      report.count(Verdict::passed), report.count(Verdict::failed), report.count(Verdict::skipped),
+      report.count(Verdict::error), report.seconds, report.mode.c_str(), report.kernel.c_str());
   if (report.interrupted) std::fprintf(out_, "interrupted: the remaining scenarios did not run\n");
   std::fflush(out_);
 }

@@ -11,15 +11,19 @@ namespace socklab::harness {
 
 class ConsoleReport {
  public:
-  explicit ConsoleReport(std::FILE* out);
+  // `compare`: print each failed scenario's normalized trace beside the golden's, not only
+  // where the two first differ.
+  explicit ConsoleReport(std::FILE* out, bool compare = false);
   void scenario_finished(const ScenarioResult& result, int done, int total);
   void summary(const RunReport& report);
 
  private:
   void golden_comparison(const ScenarioResult& result);
+  void checkpoints(const RunReport& report);
   const char* colour(Verdict verdict) const;
   const char* reset() const { return colour_ ? "\033[0m" : ""; }
   std::FILE* out_;
+  bool compare_;
   bool colour_;
 };
 

@@ -25,6 +25,12 @@ void write_json_report(const RunReport& report, const std::filesystem::path& fil
         {"packets", result.packets},
         {"observations", result.observations},
     };
+    if (result.checkpoint > 0) {
+      entry["checkpoint"] = {{"number", result.checkpoint},
+                             {"title", result.checkpoint_title},
+                             {"step", result.step},
+                             {"handout", result.handout}};
+    }
     if (result.verdict == Verdict::failed) {
       entry["finding"] = {{"expected", result.finding.expected},
                           {"happened", result.finding.happened},

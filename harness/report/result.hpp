@@ -22,6 +22,11 @@ struct ScenarioResult {
   std::string lab;
   std::string scenario;
   std::string purpose;
+  // The lab manifest's checkpoint holding this scenario (0: none), and the handout step it checks.
+  int checkpoint = 0;
+  int step = 0;
+  std::string checkpoint_title;
+  std::string handout;  // "labs/05-epoll-et/README.md"
   Verdict verdict = Verdict::error;
   Finding finding;   // when failed
   std::string note;  // when skipped or error; or a remark on a pass (e.g. no capture)

@@ -19,3 +19,9 @@ gtest_discover_tests(harness-client-lab
   TEST_PREFIX "harness-client-lab."
   DISCOVERY_TIMEOUT 60
   PROPERTIES TIMEOUT 120)
+
+# harness-manifest: the lab manifests (labs/*/lab.toml), read exactly or refused with a reason.
+add_executable(harness-manifest ${CMAKE_CURRENT_LIST_DIR}/test_lab_manifest.cpp)
+target_link_libraries(harness-manifest PRIVATE socklab_engine GTest::gtest_main)
+set_target_properties(harness-manifest PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+gtest_discover_tests(harness-manifest TEST_PREFIX "harness-manifest." DISCOVERY_TIMEOUT 60)

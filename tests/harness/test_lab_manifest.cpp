@@ -1,0 +1,139 @@
+// A lab manifest is read exactly or refused with a message that names the file and the entry:
+// a checkpoint's scenarios, the rubric's points and visibility, every scenario of the lab in
+// exactly one checkpoint and one rubric entry.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "harness/engine/lab_manifest.hpp"
+#include "harness/engine/scenario.hpp"
+
+namespace socklab::harness {
+namespace {
+
+void nothing(ScenarioContext&) {}
+
+// Two scenarios of a group of the test's own, registered once for every test here.
+const Lab& test_lab() {
+  static const bool registered = [] {
+    register_scenario({.group = "manifest-test", .name = "first", .body = nothing});
+    register_scenario({.group = "manifest-test", .name = "second", .body = nothing});
+    return true;
+  }();
+  (void)registered;
+  static const Lab lab{"manifest-test", "a lab for these tests", "manifest-test"};
+  return lab;
+}
+
+const std::string kHeader = R"(
+name = "manifest-test"
+title = "A test lab"
+number = 9
+hours = 2.5
+prerequisites = ["01-blocking"]
+files = ["server.cpp"]
+)";
+
+const std::string kCheckpoints = R"(
+[[checkpoint]]
+title = "the first"
+step = 2
+scenarios = ["first"]
+
+[[checkpoint]]
+title = "the second"
+step = 3
+scenarios = ["second"]
+)";
+
+const std::string kRubric = R"(
+[[rubric]]
+scenario = "first"
+points = 40
+category = "correctness"
+visibility = "visible"
+
+[[rubric]]
+scenario = "second"
+points = 60
+category = "closing"
+visibility = "after_due_date"
+)";
+
+LabManifest parsed(const std::string& text) {
+  return parse_lab_manifest(text, "09-manifest-test", "labs/09-manifest-test/lab.toml");
+}
+
+// The message of the error that `text` must be refused with.
+std::string refusal(const std::string& text) {
+  try {
+    validate_lab_manifest(parsed(text), test_lab());
+  } catch (const std::runtime_error& error) {
+    return error.what();
+  }
+  return "(accepted)";
+}
+
+TEST(LabManifest, ReadsEveryFieldOfAValidManifest) {
+  LabManifest manifest = parsed(kHeader + kCheckpoints + kRubric);
+  EXPECT_NO_THROW(validate_lab_manifest(manifest, test_lab()));
+  EXPECT_EQ(manifest.name, "manifest-test");
+  EXPECT_EQ(manifest.number, 9);
+  EXPECT_DOUBLE_EQ(manifest.hours, 2.5);
+  EXPECT_EQ(manifest.files, std::vector<std::string>{"server.cpp"});
+  ASSERT_EQ(manifest.checkpoints.size(), 2u);
+  EXPECT_EQ(manifest.checkpoints[1].number, 2);
+  EXPECT_EQ(manifest.checkpoints[1].step, 3);
+  EXPECT_EQ(manifest.checkpoint_of("second"), &manifest.checkpoints[1]);
+  EXPECT_EQ(manifest.checkpoint_of("third"), nullptr);
+  ASSERT_EQ(manifest.rubric.size(), 2u);
+  EXPECT_DOUBLE_EQ(manifest.rubric[1].points, 60);
+  EXPECT_EQ(manifest.rubric[1].visibility, "after_due_date");
+  EXPECT_EQ(manifest.handout(), "labs/09-manifest-test/README.md");
+}
+
+TEST(LabManifest, RefusesBrokenTomlSayingWhere) {
+  std::string message = refusal(kHeader + "[[checkpoint]\ntitle = 1\n");
+  EXPECT_NE(message.find("labs/09-manifest-test/lab.toml"), std::string::npos) << message;
+  EXPECT_NE(message.find("line 8"), std::string::npos) << message;
+}
+
+TEST(LabManifest, RefusesAFieldOfTheWrongType) {
+  std::string broken = kCheckpoints;
+  broken.replace(broken.find("step = 2"), 8, "step = \"two\"");
+  std::string message = refusal(kHeader + broken + kRubric);
+  EXPECT_NE(message.find("checkpoint 1: 'step' must be a number"), std::string::npos) << message;
+}
+
+TEST(LabManifest, RefusesAScenarioTheLabDoesNotHave) {
+  std::string broken = kCheckpoints;
+  broken.replace(broken.find("[\"second\"]"), 10, "[\"second\", \"third\"]");
+  std::string message = refusal(kHeader + broken + kRubric);
+  EXPECT_NE(message.find("names 'third', which the manifest-test lab does not have"),
+            std::string::npos)
+      << message;
+}
+
+TEST(LabManifest, RefusesAScenarioLeftOutOfEveryCheckpoint) {
+  std::string message =
+      refusal(kHeader + kCheckpoints.substr(0, kCheckpoints.find("[[checkpoint]]", 10)) + kRubric);
+  EXPECT_NE(message.find("scenario 'second' is in no checkpoint"), std::string::npos) << message;
+}
+
+TEST(LabManifest, RefusesAScenarioGradedTwice) {
+  std::string twice = kRubric;
+  twice.replace(twice.rfind("\"second\""), 8, "\"first\"");
+  std::string message = refusal(kHeader + kCheckpoints + twice);
+  EXPECT_NE(message.find("'first' appears 2 times in rubric entry"), std::string::npos) << message;
+}
+
+TEST(LabManifest, RefusesAVisibilityGradescopeDoesNotKnow) {
+  std::string odd = kRubric;
+  odd.replace(odd.find("\"visible\""), 9, "\"secret\"");
+  std::string message = refusal(kHeader + kCheckpoints + odd);
+  EXPECT_NE(message.find("rubric entry 1: visibility 'secret'"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace socklab::harness
