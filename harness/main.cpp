@@ -78,6 +78,8 @@ void add_check_command(CLI::App& app, CheckOptions& options) {
       ->add_option("--checkpoint", options.checkpoint,
                    "run only the scenarios of checkpoints 1 to N of the lab (see `socklab list`)")
       ->check(CLI::PositiveNumber);
+  command->add_flag("--until-failure", options.until_failure,
+                    "checkpoint by checkpoint: stop after the first checkpoint that fails");
   command->add_flag("--compare", options.compare,
                     "show each failed scenario's trace beside the reference's golden trace");
   command->add_option(

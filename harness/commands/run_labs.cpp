@@ -110,7 +110,8 @@ int plan_jobs(const CheckOptions& options, std::vector<ScenarioJob>& jobs) {
     }
     const LabManifest* manifest = manifest_of(*lab);
     if (options.checkpoint > 0) {
-      if (!manifest) return usage_error("the " + lab->name + " lab has no checkpoints (no lab.toml)");
+      if (!manifest)
+        return usage_error("the " + lab->name + " lab has no checkpoints (no lab.toml)");
       int last = static_cast<int>(manifest->checkpoints.size());
       if (options.checkpoint > last) {
         return usage_error("the " + lab->name + " lab has checkpoints 1 to " +
@@ -157,6 +158,54 @@ bool prepare_process(const CheckOptions& options, bool recording = false) {
   return true;
 }
 
+// The jobs one checkpoint at a time (they are planned in checkpoint order), stopping after the
+// first checkpoint with a failure: the later ones build on it, and their verdicts would only
+// repeat the same mistake.
+std::vector<ScenarioResult> run_until_a_checkpoint_fails(const std::vector<ScenarioJob>& jobs,
+                                                         const RunSettings& settings, int parallel,
+                                                         const ProgressListener& listener,
+                                                         bool& interrupted) {
+  std::vector<ScenarioResult> results;
+  for (std::size_t first = 0; first < jobs.size();) {
+    auto checkpoint_of = [](const ScenarioJob& job) -> int {
+      const LabManifest* manifest = manifest_of(*job.lab);
+      const Checkpoint* checkpoint = manifest ? manifest->checkpoint_of(job.spec->name) : nullptr;
+      return checkpoint ? checkpoint->number : 0;
+    };
+    std::size_t last = first;
+    while (last < jobs.size() && jobs[last].lab == jobs[first].lab &&
+           checkpoint_of(jobs[last]) == checkpoint_of(jobs[first]))
+      ++last;
+    std::vector<ScenarioJob> group(jobs.begin() + static_cast<std::ptrdiff_t>(first),
+                                   jobs.begin() + static_cast<std::ptrdiff_t>(last));
+    // Progress counts over every planned scenario, not over this checkpoint's alone.
+    ProgressListener counted = listener;
+    std::size_t done_before = results.size();
+    counted.finished = [&](const ScenarioResult& result, int done, int) {
+      if (listener.finished)
+        listener.finished(result, static_cast<int>(done_before) + done,
+                          static_cast<int>(jobs.size()));
+    };
+    std::vector<ScenarioResult> ran = run_jobs(group, settings, parallel, counted, interrupted);
+    bool failed = std::any_of(ran.begin(), ran.end(), [](const ScenarioResult& result) {
+      return result.verdict == Verdict::failed || result.verdict == Verdict::error;
+    });
+    results.insert(results.end(), ran.begin(), ran.end());
+    if (interrupted) break;
+    if (failed && checkpoint_of(jobs[first]) > 0) {
+      if (last < jobs.size()) {
+        std::printf(
+            "checkpoint %d failed: the %zu scenarios after it were not run "
+            "(--until-failure)\n",
+            checkpoint_of(jobs[first]), jobs.size() - last);
+      }
+      break;
+    }
+    first = last;
+  }
+  return results;
+}
+
 RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& options) {
   RunSettings settings;
   settings.use_netns = !options.no_netns;
@@ -178,7 +227,12 @@ RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& 
     console.scenario_finished(result, done, total);
   };
   auto start = std::chrono::steady_clock::now();
-  report.results = run_jobs(jobs, settings, options.jobs, listener, report.interrupted);
+  if (options.until_failure) {
+    report.results =
+        run_until_a_checkpoint_fails(jobs, settings, options.jobs, listener, report.interrupted);
+  } else {
+    report.results = run_jobs(jobs, settings, options.jobs, listener, report.interrupted);
+  }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   console.summary(report);
   fs::create_directories(settings.out_dir);

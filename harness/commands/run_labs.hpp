@@ -20,6 +20,8 @@ struct CheckOptions {
   std::vector<std::string> scenarios;
   int checkpoint = 0;    // run checkpoints 1..N of the lab's manifest; 0: every scenario
   bool compare = false;  // print each failed scenario's trace beside the golden one
+  // Checkpoint by checkpoint, stopping after the first that fails: a student's quick loop.
+  bool until_failure = false;
   std::string labs_dir;  // read lab manifests from here instead of socklab's built-in copy
   std::uint64_t seed = 0x50c41ab;
   std::vector<std::string> server_arguments;

@@ -57,6 +57,19 @@ TEST(CheckpointCommands, CompareShowsTheTraceBesideTheGoldenOnlyWhenAsked) {
   EXPECT_NE(compared.output.find("reference (golden)"), std::string::npos) << compared.output;
 }
 
+TEST(CheckpointCommands, UntilFailureStopsAfterTheFirstFailingCheckpoint) {
+  auto run =
+      run_socklab("close --server " + bin("lab-close") + " --until-failure", "until-failure");
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  for (const auto& scenario : run.report["scenarios"]) {
+    EXPECT_EQ(scenario["checkpoint"]["number"], 1) << scenario.dump(2);
+  }
+  EXPECT_NE(run.output.find("checkpoint 1 failed: the 7 scenarios after it were not run"),
+            std::string::npos)
+      << run.output;
+}
+
 TEST(CheckpointCommands, ABadManifestIsRefusedWithItsReason) {
   fs::path labs = fs::temp_directory_path() / ("socklab-bad-labs-" + std::to_string(::getpid()));
   fs::create_directories(labs / "07-close");
