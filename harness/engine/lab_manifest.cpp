@@ -1,6 +1,11 @@
 #include "harness/engine/lab_manifest.hpp"
 
+// Debian's package has toml.h; the header-only release, toml.hpp.
+#if __has_include(<toml++/toml.hpp>)
+#include <toml++/toml.hpp>
+#else
 #include <toml++/toml.h>
+#endif
 
 #include <algorithm>
 #include <fstream>
