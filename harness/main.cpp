@@ -92,6 +92,32 @@ void add_check_command(CLI::App& app, CheckOptions& options) {
       ->capture_default_str();
 }
 
+struct GradeRequest {
+  std::vector<std::string> formats;
+  std::string submission;
+};
+
+CLI::App* add_grade_command(CLI::App& app, CheckOptions& options, GradeRequest& request) {
+  CLI::App* command = app.add_subcommand(
+      "grade", "check a program and score it by the lab's rubric, in the formats graders read");
+  command->add_option("lab", options.lab, "the lab to grade (see `socklab list`)")->required();
+  command->add_option("--server", options.server, "the program to grade (any language)");
+  command->add_option("--submission", request.submission,
+                      "a folder with the student's files (not there yet: use --server)");
+  command->add_option("--format", request.formats,
+                      "json, gradescope, junit, tap, autolab, prairielearn (repeatable)");
+  command->add_option("-j,--jobs", options.jobs, "scenarios run in parallel")
+      ->check(CLI::Range(1, 64));
+  command->add_option("--out", options.out_dir, "folder for the grade files, pcaps and logs")
+      ->capture_default_str();
+  command->add_flag("--no-netns", options.no_netns,
+                    "loopback only: scenarios that need their own hosts are not gradable here");
+  command->add_option(
+      "--labs", options.labs_dir,
+      "read the lab manifests (NN-LAB/lab.toml) from this folder, not socklab's copy");
+  return command;
+}
+
 struct RecordRequest {
   int runs = 1;
   bool check_only = false;
@@ -184,6 +210,8 @@ int main(int argc, char** argv) {
   add_check_command(app, options);
   RecordRequest record_request;
   CLI::App* record_command = add_record_command(app, options, record_request);
+  GradeRequest grade_request;
+  CLI::App* grade_command = add_grade_command(app, options, grade_request);
   TraceShowOptions show_options;
   TraceDiffRequest diff_request;
   TraceCommands trace = add_trace_commands(app, show_options, diff_request);
@@ -196,6 +224,10 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("list")) return list_labs(list_labs_dir);
     if (trace.show->parsed()) return trace_show(show_options);
+    if (grade_command->parsed()) {
+      if (grade_request.formats.empty()) grade_request.formats = {"json"};
+      return grade(options, grade_request.formats, grade_request.submission);
+    }
     if (record_command->parsed())
       return record(options, record_request.runs, record_request.check_only);
     if (trace.diff->parsed()) return trace_diff(diff_request.expected, diff_request.actual);

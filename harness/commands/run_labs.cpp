@@ -17,6 +17,7 @@
 #include "harness/engine/lab_manifest.hpp"
 #include "harness/engine/labs.hpp"
 #include "harness/engine/run_plan.hpp"
+#include "harness/grade/grade_formats.hpp"
 #include "harness/process/supervised_process.hpp"
 #include "harness/report/console_report.hpp"
 #include "harness/report/json_report.hpp"
@@ -263,6 +264,42 @@ int check(const CheckOptions& options) {
   if (!prepare_process(options)) return 2;
   RunReport report = run_planned(jobs, options);
   return report.interrupted ? 130 : report.exit_status();
+}
+
+int grade(const CheckOptions& options, const std::vector<std::string>& formats,
+          const std::string& submission) {
+  if (!load_manifests(options)) return 2;
+  if (!submission.empty()) {
+    return usage_error(
+        "--submission (building a student's files) is not there yet: build the "
+        "lab (cmake --build build --target lab-" +
+        options.lab + ") and grade the program with --server build/bin/lab-" + options.lab);
+  }
+  if (options.all) return usage_error("grade one LAB at a time");
+  if (options.server.empty()) return usage_error("which program? give --server PATH");
+  const Lab* lab = find_lab(options.lab);
+  const LabManifest* manifest = lab ? manifest_of(*lab) : nullptr;
+  if (lab && !manifest) return usage_error("the " + lab->name + " lab has no rubric (no lab.toml)");
+  for (const std::string& format : formats) {
+    const auto& known = grade_format_names();
+    if (std::find(known.begin(), known.end(), format) == known.end()) {
+      return usage_error("no grade format named '" + format +
+                         "' (json, gradescope, junit, tap, autolab, prairielearn)");
+    }
+  }
+  std::vector<ScenarioJob> jobs;
+  if (int status = plan_jobs(options, jobs); status != 0) return status;
+  if (!prepare_process(options)) return 2;
+  RunReport report = run_planned(jobs, options);
+  if (report.interrupted) return 130;
+  Grade graded = grade_run(report, *manifest);
+  std::printf("%s", grade_table(graded).c_str());
+  for (const std::string& format : formats) {
+    fs::path file = fs::path(options.out_dir) / grade_format_file(format);
+    write_grade(format, graded, file);
+    std::printf("%s written: %s\n", format.c_str(), file.c_str());
+  }
+  return 0;
 }
 
 int record(CheckOptions options, int runs, bool check_only) {

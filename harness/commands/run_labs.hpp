@@ -32,6 +32,12 @@ struct CheckOptions {
 // scenarios could not be judged here; 130 interrupted.
 int check(const CheckOptions& options);
 
+// `socklab grade LAB --server PATH`: check, then weigh the verdicts by the lab's rubric and
+// write each of `formats` (see grade_formats.hpp) into options.out_dir. Exit status as check's,
+// except that a failed scenario is a grade, not an error: 0 once the grade is written.
+int grade(const CheckOptions& options, const std::vector<std::string>& formats,
+          const std::string& submission);
+
 // Golden traces come from the references, and only with captures: namespaces are required.
 // With `runs` > 1 every run after the first must leave the goldens unchanged; with
 // `check_only` nothing is written and any difference is a failure (exit 1).

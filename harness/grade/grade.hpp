@@ -1,0 +1,48 @@
+// Grade: a run's verdicts weighed by the lab's rubric (lab.toml). Every point lost has its
+// scenario's verdict as the reason; a scenario that could not run here (no namespaces) is "not
+// gradable here" and leaves the maximum instead of counting as lost.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/engine/lab_manifest.hpp"
+#include "harness/report/result.hpp"
+
+namespace socklab::harness {
+
+enum class GradeStatus { passed, failed, not_gradable };
+const char* grade_status_name(GradeStatus status);  // "passed", "failed", "not gradable here"
+
+struct GradedScenario {
+  const RubricEntry* rubric = nullptr;
+  const ScenarioResult* result = nullptr;  // null: the scenario did not run at all
+  GradeStatus status = GradeStatus::failed;
+  double points = 0;      // earned
+  double max_points = 0;  // 0 when not gradable here
+  std::string reason;     // why points were lost, or why it could not be graded; "" on a pass
+};
+
+struct CategoryScore {
+  double points = 0;
+  double max_points = 0;
+};
+
+struct Grade {
+  std::string lab;
+  std::string mode;  // "netns" or "loopback", from the run
+  double seconds = 0;
+  double points = 0;
+  double max_points = 0;
+  std::vector<GradedScenario> scenarios;  // in rubric order
+  std::map<std::string, CategoryScore> categories;
+};
+
+Grade grade_run(const RunReport& report, const LabManifest& manifest);
+
+// The reason a scenario lost its points, in one paragraph: expected, what happened, what it
+// means in TCP terms, where the wire first differed from the golden trace.
+std::string failure_text(const ScenarioResult& result);
+
+}  // namespace socklab::harness

@@ -1,0 +1,184 @@
+// socklab grade weighs a run's verdicts by the lab's rubric and writes the formats graders read:
+// the reference gets full marks, a mutant loses exactly the points of the scenario written for
+// its bug, a scenario that cannot run here leaves the maximum, and the same program gets the same
+// score every time. TAP is read back by Perl's TAP::Parser (prove), JUnit by an XML parser.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <sstream>
+#include <string>
+
+#include "tests/harness/socklab_run.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string bin(const std::string& program) { return std::string(SOCKLAB_BIN_DIR) + "/" + program; }
+
+// A grade run whose files stay in `folder` (run_socklab's own --out is removed after the run).
+struct GradeRun {
+  fs::path folder;
+  int exit_status = -1;
+  std::string output;
+};
+
+GradeRun grade(const std::string& arguments, const std::string& tag) {
+  GradeRun run;
+  run.folder =
+      fs::temp_directory_path() / ("socklab-grade-" + tag + "-" + std::to_string(::getpid()));
+  fs::remove_all(run.folder);
+  std::string command = bin("socklab") + " grade --out " + run.folder.string() + " " + arguments +
+                        " --format json --format gradescope --format junit --format tap "
+                        "--format autolab --format prairielearn 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return run;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) run.output.append(buffer, n);
+  int status = ::pclose(pipe);
+  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+json read_json(const fs::path& file) {
+  std::ifstream in(file);
+  return json::parse(in, nullptr, false);
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// prove's verdict on a TAP file: exit 0 when every test is ok. Debian 12's TAP::Parser (3.44)
+// knows TAP up to version 13 and refuses the version 14 line; everything after it is version 13
+// syntax (plan, ok / not ok, YAML diagnostics, SKIP), so that line is read as 13.
+int prove_exit(const fs::path& tap, std::string& output) {
+  fs::path as_13 = tap.string() + ".13";
+  std::string text = read_text(tap);
+  text.replace(0, std::string("TAP version 14").size(), "TAP version 13");
+  std::ofstream(as_13) << text;
+  std::FILE* pipe = ::popen(("prove -e cat " + as_13.string() + " 2>&1").c_str(), "r");
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  int status = ::pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(Grade, TheReferenceGetsFullMarksInEveryFormat) {
+  GradeRun run = grade("close --server " + bin("ref-close") + " -j 2", "reference");
+  ASSERT_EQ(run.exit_status, 0) << run.output;
+  json gradescope = read_json(run.folder / "results.json");
+  EXPECT_EQ(gradescope["score"], 100) << gradescope.dump(2);
+  ASSERT_EQ(gradescope["tests"].size(), 8u);
+  for (const json& test : gradescope["tests"]) {
+    EXPECT_EQ(test["status"], "passed") << test.dump(2);
+    EXPECT_EQ(test["score"], test["max_score"]) << test.dump(2);
+    EXPECT_EQ(test["output_format"], "md");
+  }
+  EXPECT_EQ(read_json(run.folder / "prairielearn.json")["score"], 1.0);
+  EXPECT_EQ(read_json(run.folder / "report.json")["grade"]["points"], 100);
+  pugi::xml_document junit;
+  ASSERT_TRUE(junit.load_file((run.folder / "junit.xml").c_str()))
+      << read_text(run.folder / "junit.xml");
+  EXPECT_EQ(junit.child("testsuites").child("testsuite").attribute("failures").as_int(), 0);
+  std::string prove_output;
+  EXPECT_EQ(prove_exit(run.folder / "results.tap", prove_output), 0) << prove_output;
+  std::string autolab = read_text(run.folder / "autolab.txt");
+  std::string last_line = autolab.substr(autolab.rfind('\n', autolab.size() - 2) + 1);
+  json scores = json::parse(last_line, nullptr, false);
+  ASSERT_TRUE(scores.contains("scores")) << autolab;
+  EXPECT_EQ(
+      scores["scores"]["closing"].get<double>() + scores["scores"]["robustness"].get<double>(),
+      100);
+  fs::remove_all(run.folder);
+}
+
+TEST(Grade, AMutantLosesThePointsOfItsScenarioWithTheReasonInEveryFormat) {
+  GradeRun run =
+      grade("close --server " + bin("mutants/mutant-close-with-unread-input") + " -j 2", "mutant");
+  ASSERT_EQ(run.exit_status, 0) << run.output;  // a failed scenario is a grade, not an error
+  json gradescope = read_json(run.folder / "results.json");
+  EXPECT_EQ(gradescope["score"], 85) << gradescope.dump(2);
+  for (const json& test : gradescope["tests"]) {
+    bool unread = test["name"].get<std::string>().rfind("unread-input", 0) == 0;
+    EXPECT_EQ(test["status"], unread ? "failed" : "passed") << test.dump(2);
+    if (unread) {
+      EXPECT_EQ(test["score"], 0);
+      EXPECT_NE(test["output"].get<std::string>().find("Linux then sends RST instead of FIN"),
+                std::string::npos)
+          << test.dump(2);
+    }
+  }
+  pugi::xml_document junit;
+  ASSERT_TRUE(junit.load_file((run.folder / "junit.xml").c_str()));
+  pugi::xml_node suite = junit.child("testsuites").child("testsuite");
+  EXPECT_EQ(suite.attribute("failures").as_int(), 1);
+  pugi::xml_node failed = suite.find_child_by_attribute("testcase", "name", "unread-input");
+  ASSERT_TRUE(failed.child("failure")) << read_text(run.folder / "junit.xml");
+  EXPECT_NE(std::string(failed.child("failure").text().get()).find("RST instead of FIN"),
+            std::string::npos);
+  EXPECT_TRUE(failed.child("system-out"));
+  std::string prove_output;
+  EXPECT_NE(prove_exit(run.folder / "results.tap", prove_output), 0) << prove_output;
+  EXPECT_NE(prove_output.find("Failed test:  3"), std::string::npos) << prove_output;
+  EXPECT_NE(read_text(run.folder / "results.tap").find("not ok 3 - unread-input\n  ---\n"),
+            std::string::npos);
+  EXPECT_NE(read_text(run.folder / "autolab.txt")
+                .find("{\"scores\":{\"closing\":61.0,\"robustness\":24.0}}"),
+            std::string::npos)
+      << read_text(run.folder / "autolab.txt");
+  EXPECT_DOUBLE_EQ(read_json(run.folder / "prairielearn.json")["score"].get<double>(), 0.85);
+  fs::remove_all(run.folder);
+}
+
+TEST(Grade, TheSameProgramGetsTheSameScoreEveryTime) {
+  for (const char* program :
+       {"ref-close", "mutants/mutant-close-with-unread-input", "mutants/mutant-linger-not-set"}) {
+    double first = -1;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      GradeRun run = grade("close --server " + bin(program) + " -j 2", "repeat");
+      ASSERT_EQ(run.exit_status, 0) << run.output;
+      double score = read_json(run.folder / "results.json")["score"].get<double>();
+      if (first < 0) first = score;
+      EXPECT_EQ(score, first) << program << ", attempt " << attempt + 1 << ":\n" << run.output;
+      fs::remove_all(run.folder);
+    }
+  }
+}
+
+TEST(Grade, AScenarioThatCannotRunHereLeavesTheMaximum) {
+  GradeRun run = grade("nbconnect --server " + bin("ref-nbconnect") + " --no-netns", "loopback");
+  ASSERT_EQ(run.exit_status, 0) << run.output;
+  json gradescope = read_json(run.folder / "results.json");
+  double maximum = 0;
+  int not_gradable = 0;
+  for (const json& test : gradescope["tests"]) {
+    maximum += test["max_score"].get<double>();
+    if (test["max_score"] == 0) {
+      ++not_gradable;
+      EXPECT_NE(test["output"].get<std::string>().find("Not gradable here"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(not_gradable, 5) << gradescope.dump(2);  // the scenarios that need hosts of their own
+  EXPECT_EQ(gradescope["score"].get<double>(), maximum) << gradescope.dump(2);
+  EXPECT_LT(maximum, 100);
+  EXPECT_NE(read_text(run.folder / "results.tap").find("# SKIP"), std::string::npos);
+  fs::remove_all(run.folder);
+}
+
+TEST(Grade, AnUnknownFormatIsAUsageError) {
+  GradeRun run = grade("close --server " + bin("ref-close") + " --format html", "bad-format");
+  EXPECT_EQ(run.exit_status, 2) << run.output;
+  EXPECT_NE(run.output.find("no grade format named 'html'"), std::string::npos) << run.output;
+  fs::remove_all(run.folder);
+}
+
+}  // namespace
