@@ -43,8 +43,10 @@ Grade grade_run(const RunReport& report, const LabManifest& manifest) {
     } else if (graded.result->verdict == Verdict::passed) {
       graded.status = GradeStatus::passed;
       graded.points = entry.points;
-    } else if (graded.result->verdict == Verdict::skipped) {
-      // Not the student's doing: the machine cannot build the hosts this scenario needs.
+    } else if (graded.result->verdict == Verdict::skipped ||
+               graded.result->verdict == Verdict::error) {
+      // Not the student's doing: the machine cannot build the hosts this scenario needs, or the
+      // harness itself failed. Either way the scenario says nothing about the program.
       graded.status = GradeStatus::not_gradable;
       graded.max_points = 0;
       graded.reason = graded.result->note;

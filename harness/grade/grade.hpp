@@ -1,6 +1,7 @@
 // Grade: a run's verdicts weighed by the lab's rubric (lab.toml). Every point lost has its
-// scenario's verdict as the reason; a scenario that could not run here (no namespaces) is "not
-// gradable here" and leaves the maximum instead of counting as lost.
+// scenario's verdict as the reason; a scenario that could not run here (no namespaces), or in
+// which the harness itself failed, is "not gradable here" and leaves the maximum instead of
+// counting as lost.
 #pragma once
 
 #include <map>
