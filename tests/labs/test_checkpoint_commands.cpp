@@ -70,6 +70,16 @@ TEST(CheckpointCommands, UntilFailureStopsAfterTheFirstFailingCheckpoint) {
       << run.output;
 }
 
+TEST(CheckpointCommands, AServerThatNeverAcceptsIsToldSoWithItsOwnWords) {
+  auto run = run_socklab("select --server " + bin("lab-select") + " --scenario pipelined",
+                         "never-accepts");
+  EXPECT_EQ(run.exit_status, 1) << run.output;
+  ASSERT_TRUE(run.report.is_object()) << run.output;
+  std::string message = run.report["scenarios"][0]["message"];
+  EXPECT_NE(message.find("the server accepted no connection"), std::string::npos) << message;
+  EXPECT_NE(message.find("lab-select: TODO(step 2)"), std::string::npos) << message;
+}
+
 TEST(CheckpointCommands, ABadManifestIsRefusedWithItsReason) {
   fs::path labs = fs::temp_directory_path() / ("socklab-bad-labs-" + std::to_string(::getpid()));
   fs::create_directories(labs / "07-close");

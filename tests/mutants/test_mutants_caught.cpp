@@ -17,6 +17,7 @@ struct Mutant {
   // For a bug that shows on the wire: must appear where the verdict compares the capture with
   // the golden trace of the reference; empty for the others.
   const char* wire_phrase;
+  bool another_scenario;  // the same mutant, caught by one more scenario (add_mutant_catch)
 };
 
 // Names the mutant in test output instead of dumping the struct's bytes.
@@ -31,8 +32,9 @@ class MutantIsCaught : public testing::TestWithParam<Mutant> {};
 TEST_P(MutantIsCaught, ByItsScenarioWithTheExpectedDiagnosis) {
   const Mutant& mutant = GetParam();
   std::string server = std::string(SOCKLAB_BIN_DIR) + "/mutants/mutant-" + mutant.name;
-  socklab::testing::SocklabRun run = socklab::testing::run_socklab(std::string(mutant.lab) + " --server " + server + " --scenario " +
-                                   mutant.scenario, mutant.name);
+  socklab::testing::SocklabRun run = socklab::testing::run_socklab(
+      std::string(mutant.lab) + " --server " + server + " --scenario " + mutant.scenario,
+      mutant.name);
   // 1: a scenario failed. 2 would be a usage or set-up error, and a crash no status at all.
   ASSERT_EQ(run.exit_status, 1) << run.output;
   ASSERT_TRUE(run.report.is_object()) << run.output;
@@ -42,19 +44,23 @@ TEST_P(MutantIsCaught, ByItsScenarioWithTheExpectedDiagnosis) {
   EXPECT_EQ(scenarios[0]["verdict"], "failed") << run.output;
   std::string message = scenarios[0]["message"];
   EXPECT_NE(message.find(mutant.phrase), std::string::npos)
-      << "expected the diagnosis to contain \"" << mutant.phrase << "\"; it was:\n" << message;
+      << "expected the diagnosis to contain \"" << mutant.phrase << "\"; it was:\n"
+      << message;
   if (std::string(mutant.wire_phrase).empty()) return;
   const auto& golden = scenarios[0]["golden"];
   ASSERT_TRUE(golden.is_object()) << "no comparison with the golden trace:\n" << run.output;
   std::string divergence = golden["divergence"];
   EXPECT_NE(divergence.find(mutant.wire_phrase), std::string::npos)
       << "expected the comparison with the golden to contain \"" << mutant.wire_phrase
-      << "\"; it was:\n" << divergence;
+      << "\"; it was:\n"
+      << divergence;
 }
 
 INSTANTIATE_TEST_SUITE_P(Mutants, MutantIsCaught, testing::ValuesIn(kMutants),
                          [](const testing::TestParamInfo<Mutant>& param) {
                            std::string name = param.param.name;
+                           if (param.param.another_scenario)
+                             name += std::string("_also_in_") + param.param.scenario;
                            for (char& c : name) c = (c == '-') ? '_' : c;
                            return name;
                          });
