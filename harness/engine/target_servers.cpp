@@ -128,7 +128,6 @@ void TargetServers::serve() {
         for (;;) {  // a listener: accept until EAGAIN
           Fd accepted(::accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
           if (!accepted) break;  // EAGAIN: drained; anything else: that peer is gone already
-          ++accepted_;
           epoll_event event{};
           event.events = EPOLLIN;
           event.data.u64 = static_cast<std::uint64_t>(accepted.get());

@@ -34,7 +34,6 @@ class TargetServers {
   // connection made from inside the host: Linux then drops every new SYN instead of answering.
   std::uint16_t add_full_accept_queue();
 
-  int connections_accepted() const { return accepted_.load(); }
   // The host kernel's count of SYNs dropped because a listener's accept queue was full
   // (TcpExt ListenOverflows in /proc/net/netstat, per network namespace); -1: not readable.
   long listen_overflows() const;
@@ -51,7 +50,6 @@ class TargetServers {
   // Listeners, closed ports, full queues and their queued connections: closed by the
   // destructor after the thread has stopped using them.
   std::vector<Fd> held_;
-  std::atomic<int> accepted_{0};
   std::atomic<int> pings_{0};
   std::thread thread_;
 };
