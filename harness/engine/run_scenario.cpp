@@ -10,6 +10,7 @@
 #include "harness/engine/process_checks.hpp"
 #include "harness/engine/run_client_scenario.hpp"
 #include "harness/engine/scenario_context.hpp"
+#include "harness/process/fork_watch.hpp"
 #include "harness/sandbox/topology.hpp"
 #include "harness/trace/normalized_trace.hpp"
 #include "harness/trace/trace_diff.hpp"
@@ -57,6 +58,15 @@ std::optional<Finding> check_clean_stop(const SupervisedProcess::StopResult& sto
   return std::nullopt;
 }
 
+Finding fork_bomb_finding(int processes, int bound) {
+  return {"the server to run as one process (threads are fine), or a few",
+          "it had " + std::to_string(processes) + " processes, past socklab's bound of " +
+              std::to_string(bound) + ", and was killed with everything it started",
+          "A fork bomb: every fork() past RLIMIT_NPROC fails with EAGAIN but still costs the "
+          "kernel a task and a stack, and a program that keeps trying slows down every other "
+          "one on the machine. No server in these labs needs more than one process."};
+}
+
 void record_failure(ScenarioResult& result, Finding finding) {
   if (result.verdict == Verdict::failed) return;  // the first finding is the one to fix first
   result.verdict = Verdict::failed;
@@ -88,11 +98,21 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   // Held in an optional: a scenario may restart the server (restart_server_on_same_port), and
   // every check from then on, the final ones below included, applies to the new one.
   std::optional<SupervisedProcess> server;
+  std::optional<ForkWatch> fork_watch;
+  // A fork bomb's verdict replaces whatever its dying server made the scenario see first.
+  auto report_fork_bomb = [&] {
+    if (!fork_watch || fork_watch->tripped_at() == 0) return;
+    result.verdict = Verdict::passed;
+    record_failure(result, fork_bomb_finding(fork_watch->tripped_at(),
+                                             fork_watch->max_processes()));
+  };
   server.emplace(SupervisedProcess::launch(launch));
+  fork_watch.emplace(server->pid());
   Readiness ready = server->wait_until_listening(settings.ready_timeout);
   if (!ready.ready) {
     record_failure(result, never_listened(ready.problem));
     result.server_exit = server->stop(settings.stop_grace).status.describe();
+    report_fork_bomb();
     return;
   }
   if (ready.host != host && ready.host != "0.0.0.0") {
@@ -126,8 +146,11 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
     *std::next(port_flag) = std::to_string(port);
     again.stdout_log = result.stdout_log.parent_path() / (spec.name + ".restarted.stdout.log");
     again.stderr_log = result.stdout_log.parent_path() / (spec.name + ".restarted.stderr.log");
+    report_fork_bomb();
+    fork_watch.reset();
     server.reset();
     server.emplace(SupervisedProcess::launch(again));
+    fork_watch.emplace(server->pid());
     restarted.ready = server->wait_until_listening(settings.ready_timeout);
     restarted.server = &*server;
     return restarted;
@@ -171,6 +194,7 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
     if (auto unclean = check_clean_stop(stop, settings.stop_grace))
       record_failure(result, *unclean);
   }
+  report_fork_bomb();
   if (capture) stop_capture(*capture, result);
 }
 

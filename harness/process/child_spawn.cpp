@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <sstream>
 #include <stdexcept>
@@ -77,6 +78,9 @@ struct ExecArguments {
     // The harness's own environment, copied now: setenv in another thread must not change it
     // under the child.
     for (char** entry = environ; *entry != nullptr; ++entry) texts.emplace_back(*entry);
+    // In front of the inherited ones: getenv finds the first of two equal names.
+    texts.insert(texts.begin() + static_cast<std::ptrdiff_t>(argument_count),
+                 spec.extra_environment.begin(), spec.extra_environment.end());
     for (std::size_t i = 0; i < texts.size(); ++i) {
       (i < argument_count ? argv : envp).push_back(texts[i].data());
     }
@@ -118,7 +122,13 @@ void add_limits(ChildPlan& plan, const ProcessLimits& limits) {
   }
   add(RLIMIT_FSIZE, limit_or_infinity(limits.log_bytes), limit_or_infinity(limits.log_bytes));
   add(RLIMIT_CORE, 0, 0);  // a crash is a verdict; a core file in the submission is litter
+  if (limits.processes > 0) {
+    auto tasks = static_cast<rlim_t>(limits.processes);
+    add(RLIMIT_NPROC, tasks, tasks);
+  }
 }
+
+std::atomic<long> unprivileged_id{65534};
 
 // Only used when close_range(2) is missing (Linux < 5.11): the descriptors to mark one by one.
 int highest_possible_fd() {
@@ -201,6 +211,7 @@ pid_t spawn_supervised(const LaunchSpec& spec) {
   plan.highest_fd = highest_possible_fd();
   add_limits(plan, spec.limits);
   plan.drop_root = spec.drop_root && runs_as_real_root();
+  plan.unprivileged_id = unprivileged_id.load();
   plan.parent = ::getpid();
 
   pid_t pid = fork_child(plan);
@@ -215,3 +226,10 @@ pid_t spawn_supervised(const LaunchSpec& spec) {
 }
 
 }  // namespace socklab::harness::detail
+
+namespace socklab::harness {
+
+void set_unprivileged_user(long id) { detail::unprivileged_id = id; }
+long unprivileged_user() { return detail::unprivileged_id.load(); }
+
+}  // namespace socklab::harness

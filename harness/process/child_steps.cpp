@@ -18,8 +18,6 @@
 namespace socklab::harness::detail {
 namespace {
 
-constexpr long kNobody = 65534;  // uid nobody, gid nogroup
-
 [[noreturn]] void report_and_exit(const ChildPlan& plan, ChildStep step, int error) {
   ChildFailure failure{static_cast<int>(step), error};
   // If even this write fails nobody is left to tell; the parent then sees EOF, as after a
@@ -93,9 +91,9 @@ void reset_signals() {
 // Raw system calls: glibc's setuid() makes every other thread change its credentials too, with
 // machinery that is not async-signal-safe. After fork this process has one thread, so the
 // system call alone is all that is needed. Groups first: setgroups needs the root about to go.
-bool drop_root() {
-  return ::syscall(SYS_setgroups, 0, nullptr) == 0 && ::syscall(SYS_setgid, kNobody) == 0 &&
-         ::syscall(SYS_setuid, kNobody) == 0;
+bool drop_root(long id) {
+  return ::syscall(SYS_setgroups, 0, nullptr) == 0 && ::syscall(SYS_setgid, id) == 0 &&
+         ::syscall(SYS_setuid, id) == 0;
 }
 
 // SIGKILL when the thread that forked exits (the kernel ties it to the thread, not the
@@ -121,7 +119,7 @@ bool arm_parent_death_signal(const ChildPlan& plan) {
   // Before drop_root: raising a hard limit (RLIMIT_NOFILE) needs CAP_SYS_RESOURCE.
   if (!apply_limits(plan)) report_and_exit(plan, ChildStep::kLimits, errno);
   reset_signals();
-  if (plan.drop_root && !drop_root()) report_and_exit(plan, ChildStep::kDropRoot, errno);
+  if (plan.drop_root && !drop_root(plan.unprivileged_id)) report_and_exit(plan, ChildStep::kDropRoot, errno);
   if (!arm_parent_death_signal(plan)) report_and_exit(plan, ChildStep::kParentDeathSignal, errno);
   sigset_t none;
   sigemptyset(&none);

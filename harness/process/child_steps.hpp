@@ -50,9 +50,10 @@ struct ChildPlan {
   int bind_mount_count = 0;
   int report_fd = -1;          // close-on-exec pipe: a ChildFailure, or EOF when exec succeeds
   int highest_fd = 0;          // the last descriptor to mark close-on-exec without close_range
-  std::array<ResourceLimit, 6> limits{};
+  std::array<ResourceLimit, 7> limits{};
   int limit_count = 0;
-  bool drop_root = false;  // become nobody (65534:65534) before exec
+  bool drop_root = false;  // become the unprivileged user (nobody, 65534:65534) before exec
+  long unprivileged_id = 65534;  // its uid and gid
   pid_t parent = 0;        // the harness's pid, to notice that it died before PDEATHSIG
 };
 

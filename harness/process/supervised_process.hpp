@@ -31,6 +31,11 @@ struct ProcessLimits {
   std::uint64_t data_bytes = 8ull << 30;
   int open_files = 4096;                        // RLIMIT_NOFILE (soft and hard)
   std::uint64_t log_bytes = 16ull << 20;        // RLIMIT_FSIZE on the logs; writes past it fail
+  // RLIMIT_NPROC: the tasks (processes and threads) of the program's user, so that a fork bomb
+  // stops at a bound instead of filling the machine's process table (ForkWatch then kills it).
+  // A thread-per-connection server with 200 clients in each of two parallel scenarios stays
+  // well below it. Not enforced while the program is real root (drop_root makes sure it is not).
+  int processes = 1024;
 };
 
 // A file or folder shown at another path to the program only: bound over `target` in a mount
@@ -52,6 +57,8 @@ struct LaunchSpec {
   bool drop_root = true;
   // In this order (a later one may land inside an earlier one); empty: the harness's own view.
   std::vector<BindMount> bind_mounts{};
+  // NAME=VALUE entries on top of the harness's own environment.
+  std::vector<std::string> extra_environment{};
 };
 
 // How a process ended, in words: "exited with status 0",
@@ -160,6 +167,12 @@ class SupervisedProcess {
   std::optional<ExitStatus> exit_status_;
   std::optional<StopResult> stop_result_;  // set once the main process has been reaped
 };
+
+// The user (uid and gid) a program started with drop_root runs as; 65534 (nobody) unless set.
+// A batch grade gives each student a user of their own, so that no student's program can read
+// another's files or use up another's RLIMIT_NPROC. Set it before any launch.
+void set_unprivileged_user(long id);
+long unprivileged_user();
 
 // Call once at start: the harness becomes the subreaper of everything it starts, so an
 // orphaned grandchild is re-parented to it (and killed) rather than to init.
