@@ -92,21 +92,25 @@ void add_check_command(CLI::App& app, CheckOptions& options) {
       ->capture_default_str();
 }
 
-struct GradeRequest {
-  std::vector<std::string> formats;
-  std::string submission;
-};
-
 CLI::App* add_grade_command(CLI::App& app, CheckOptions& options, GradeRequest& request) {
   CLI::App* command = app.add_subcommand(
-      "grade", "check a program and score it by the lab's rubric, in the formats graders read");
+      "grade", "score a student's files or program by the lab's rubric, in the formats graders read");
   command->add_option("lab", options.lab, "the lab to grade (see `socklab list`)")->required();
-  command->add_option("--server", options.server, "the program to grade (any language)");
-  command->add_option("--submission", request.submission,
-                      "a folder with the student's files (not there yet: use --server)");
+  CLI::Option* server =
+      command->add_option("--server", options.server, "a ready program to grade (any language)");
+  CLI::Option* submission = command->add_option(
+      "--submission", request.submission,
+      "a folder with one student's files (those the lab names): built, then graded");
+  CLI::Option* submissions = command->add_option(
+      "--submissions", request.submissions,
+      "a folder with one subfolder per student: the whole class, into OUT/<student>/");
+  server->excludes(submission)->excludes(submissions);
+  submission->excludes(submissions);
   command->add_option("--format", request.formats,
                       "json, gradescope, junit, tap, autolab, prairielearn (repeatable)");
-  command->add_option("-j,--jobs", options.jobs, "scenarios run in parallel")
+  command
+      ->add_option("-j,--jobs", options.jobs,
+                   "scenarios run in parallel; with --submissions, students graded at once")
       ->check(CLI::Range(1, 64));
   command->add_option("--out", options.out_dir, "folder for the grade files, pcaps and logs")
       ->capture_default_str();
@@ -226,7 +230,7 @@ int main(int argc, char** argv) {
     if (trace.show->parsed()) return trace_show(show_options);
     if (grade_command->parsed()) {
       if (grade_request.formats.empty()) grade_request.formats = {"json"};
-      return grade(options, grade_request.formats, grade_request.submission);
+      return grade(options, grade_request);
     }
     if (record_command->parsed())
       return record(options, record_request.runs, record_request.check_only);

@@ -13,11 +13,11 @@
 #include <thread>
 
 #include "harness/commands/record_command.hpp"
+#include "harness/commands/run_steps.hpp"
 #include "harness/engine/interruption.hpp"
 #include "harness/engine/lab_manifest.hpp"
 #include "harness/engine/labs.hpp"
 #include "harness/engine/run_plan.hpp"
-#include "harness/grade/grade_formats.hpp"
 #include "harness/process/supervised_process.hpp"
 #include "harness/report/console_report.hpp"
 #include "harness/report/json_report.hpp"
@@ -32,11 +32,6 @@ namespace socklab::harness {
 namespace {
 
 namespace fs = std::filesystem;
-
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "socklab: %s\n", message.c_str());
-  return 2;
-}
 
 fs::path own_directory() { return fs::read_symlink("/proc/self/exe").parent_path(); }
 
@@ -83,8 +78,13 @@ std::map<std::string, std::string> sysctls_in_force(bool netns) {
   return read_tcp_sysctls();
 }
 
-// The jobs of a check: every chosen scenario of every chosen lab, with its program. Returns
-// an exit status (2) with a message when the request cannot run, else 0 and fills `jobs`.
+}  // namespace
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "socklab: %s\n", message.c_str());
+  return 2;
+}
+
 int plan_jobs(const CheckOptions& options, std::vector<ScenarioJob>& jobs) {
   if (options.checkpoint > 0 && options.all) {
     return usage_error("--checkpoint goes with one LAB, not with --all");
@@ -136,9 +136,17 @@ int plan_jobs(const CheckOptions& options, std::vector<ScenarioJob>& jobs) {
   return 0;
 }
 
-// Namespaces, signals and limits, once per process: returns false (after saying why) when
-// namespaces were asked for and cannot be made.
-bool prepare_process(const CheckOptions& options, bool recording = false) {
+namespace {
+
+void prepare_signals_and_limits() {
+  start_interruption_watcher();
+  become_subreaper();
+  socklab::raise_open_file_limit();  // hundreds of client sockets per scenario, times -j
+}
+
+}  // namespace
+
+bool prepare_process(const CheckOptions& options, bool recording) {
   if (!options.no_netns) {
     SandboxSupport sandbox =
         enter_sandbox();  // still single-threaded, as unshare(CLONE_NEWUSER) requires
@@ -153,11 +161,30 @@ bool prepare_process(const CheckOptions& options, bool recording = false) {
       return false;
     }
   }
-  start_interruption_watcher();
-  become_subreaper();
-  socklab::raise_open_file_limit();  // hundreds of client sockets per scenario, times -j
+  prepare_signals_and_limits();
   return true;
 }
+
+std::string prepare_process_or_loopback(CheckOptions& options,
+                                        const std::function<void()>& while_single_threaded) {
+  std::string fallback_reason;
+  if (!options.no_netns) {
+    SandboxSupport sandbox = enter_sandbox();
+    if (!sandbox.available) {
+      options.no_netns = true;
+      fallback_reason = "network namespaces cannot be made here (" + sandbox.reason +
+                        "), so socklab graded on loopback only";
+      std::fprintf(stderr, "socklab: %s; scenarios that need hosts of their own are not gradable "
+                           "here and leave the maximum.\n",
+                   fallback_reason.c_str());
+    }
+  }
+  if (while_single_threaded) while_single_threaded();
+  prepare_signals_and_limits();
+  return fallback_reason;
+}
+
+namespace {
 
 // The jobs one checkpoint at a time (they are planned in checkpoint order), stopping after the
 // first checkpoint with a failure: the later ones build on it, and their verdicts would only
@@ -207,6 +234,8 @@ std::vector<ScenarioResult> run_until_a_checkpoint_fails(const std::vector<Scena
   return results;
 }
 
+}  // namespace
+
 RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& options) {
   RunSettings settings;
   settings.use_netns = !options.no_netns;
@@ -242,7 +271,6 @@ RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& 
   return report;
 }
 
-}  // namespace
 
 // The lab manifests, from --labs or socklab's own copy, read and checked before anything runs:
 // a manifest that names a scenario its lab lacks is a usage error, not a failed run.
@@ -264,42 +292,6 @@ int check(const CheckOptions& options) {
   if (!prepare_process(options)) return 2;
   RunReport report = run_planned(jobs, options);
   return report.interrupted ? 130 : report.exit_status();
-}
-
-int grade(const CheckOptions& options, const std::vector<std::string>& formats,
-          const std::string& submission) {
-  if (!load_manifests(options)) return 2;
-  if (!submission.empty()) {
-    return usage_error(
-        "--submission (building a student's files) is not there yet: build the "
-        "lab (cmake --build build --target lab-" +
-        options.lab + ") and grade the program with --server build/bin/lab-" + options.lab);
-  }
-  if (options.all) return usage_error("grade one LAB at a time");
-  if (options.server.empty()) return usage_error("which program? give --server PATH");
-  const Lab* lab = find_lab(options.lab);
-  const LabManifest* manifest = lab ? manifest_of(*lab) : nullptr;
-  if (lab && !manifest) return usage_error("the " + lab->name + " lab has no rubric (no lab.toml)");
-  for (const std::string& format : formats) {
-    const auto& known = grade_format_names();
-    if (std::find(known.begin(), known.end(), format) == known.end()) {
-      return usage_error("no grade format named '" + format +
-                         "' (json, gradescope, junit, tap, autolab, prairielearn)");
-    }
-  }
-  std::vector<ScenarioJob> jobs;
-  if (int status = plan_jobs(options, jobs); status != 0) return status;
-  if (!prepare_process(options)) return 2;
-  RunReport report = run_planned(jobs, options);
-  if (report.interrupted) return 130;
-  Grade graded = grade_run(report, *manifest);
-  std::printf("%s", grade_table(graded).c_str());
-  for (const std::string& format : formats) {
-    fs::path file = fs::path(options.out_dir) / grade_format_file(format);
-    write_grade(format, graded, file);
-    std::printf("%s written: %s\n", format.c_str(), file.c_str());
-  }
-  return 0;
 }
 
 int record(CheckOptions options, int runs, bool check_only) {

@@ -32,11 +32,19 @@ struct CheckOptions {
 // scenarios could not be judged here; 130 interrupted.
 int check(const CheckOptions& options);
 
-// `socklab grade LAB --server PATH`: check, then weigh the verdicts by the lab's rubric and
-// write each of `formats` (see grade_formats.hpp) into options.out_dir. Exit status as check's,
-// except that a failed scenario is a grade, not an error: 0 once the grade is written.
-int grade(const CheckOptions& options, const std::vector<std::string>& formats,
-          const std::string& submission);
+// What `socklab grade` was asked for beyond a check's options.
+struct GradeRequest {
+  std::vector<std::string> formats;  // see grade_formats.hpp; empty: json
+  std::string submission;            // --submission DIR: one student's files, built first
+  std::string submissions;           // --submissions DIR: a subfolder per student
+};
+
+// `socklab grade LAB (--server PATH | --submission DIR | --submissions DIR)`: build when given
+// files, check, then weigh the verdicts by the lab's rubric and write each format into
+// options.out_dir. Where namespaces cannot be made it grades in loopback mode and says why.
+// Exit status: 0 once the grade is written (a failed scenario or a broken build is a grade, not
+// an error); 2 usage or set-up error; 130 interrupted.
+int grade(const CheckOptions& options, const GradeRequest& request);
 
 // Golden traces come from the references, and only with captures: namespaces are required.
 // With `runs` > 1 every run after the first must leave the goldens unchanged; with

@@ -64,4 +64,24 @@ Grade grade_run(const RunReport& report, const LabManifest& manifest) {
   return grade;
 }
 
+Grade grade_failed_build(const LabManifest& manifest, const SubmissionBuild& build,
+                         const std::string& mode) {
+  Grade grade;
+  grade.lab = manifest.name;
+  grade.mode = mode;
+  grade.build = build;
+  grade.seconds = build.seconds;
+  for (const RubricEntry& entry : manifest.rubric) {
+    GradedScenario graded;
+    graded.rubric = &entry;
+    graded.status = GradeStatus::failed;
+    graded.max_points = entry.points;
+    graded.reason = "not run: the submission did not build (" + build.problem + ")";
+    grade.categories[entry.category].max_points += entry.points;
+    grade.max_points += entry.points;
+    grade.scenarios.push_back(std::move(graded));
+  }
+  return grade;
+}
+
 }  // namespace socklab::harness

@@ -30,9 +30,28 @@ struct CategoryScore {
   double max_points = 0;
 };
 
+// How a student's files became the program under test (`--submission DIR`); not attempted
+// when a ready program was graded with --server.
+struct SubmissionBuild {
+  bool attempted = false;
+  bool succeeded = false;
+  std::vector<std::string> files;  // the lab's files, as its manifest names them
+  // One sentence when it failed: "server.cpp is missing from the submission", "the compiler
+  // rejected server.cpp", "the build took longer than 120 s and was stopped".
+  std::string problem;
+  std::string compiler_output;     // the compiler's first lines (bounded), for the feedback
+  std::vector<std::string> notes;  // "extra file ignored: notes.txt", and the like
+  std::string command;             // the compile command, as it ran
+  double seconds = 0;
+};
+
 struct Grade {
   std::string lab;
   std::string mode;  // "netns" or "loopback", from the run
+  // Why this mode: "network namespaces could not be made here (unshare(CLONE_NEWUSER): EPERM)"
+  // when socklab fell back to loopback on its own; empty when the mode was simply the one asked.
+  std::string mode_reason;
+  SubmissionBuild build;
   double seconds = 0;
   double points = 0;
   double max_points = 0;
@@ -41,6 +60,11 @@ struct Grade {
 };
 
 Grade grade_run(const RunReport& report, const LabManifest& manifest);
+
+// The grade of a submission that did not build: every rubric entry failed, the build's problem
+// as each reason, the full maximum kept (a broken build is a zero, not "not gradable").
+Grade grade_failed_build(const LabManifest& manifest, const SubmissionBuild& build,
+                         const std::string& mode);
 
 // The reason a scenario lost its points, in one paragraph: expected, what happened, what it
 // means in TCP terms, where the wire first differed from the golden trace.

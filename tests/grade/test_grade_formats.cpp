@@ -1,7 +1,10 @@
 // socklab grade weighs a run's verdicts by the lab's rubric and writes the formats graders read:
 // the reference gets full marks, a mutant loses exactly the points of the scenario written for
 // its bug, a scenario that cannot run here leaves the maximum, and the same program gets the same
-// score every time. TAP is read back by Perl's TAP::Parser (prove), JUnit by an XML parser.
+// score every time. Every file is read back by the consumer a grader would use: results.json,
+// prairielearn.json, report.json and Autolab's last lines against their JSON Schemas
+// (python3-jsonschema), junit.xml against the JUnit schema (xmllint), TAP by Perl's TAP::Parser
+// (prove). A broken build is rendered in test_grade_render.cpp.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -12,12 +15,14 @@
 #include <sstream>
 #include <string>
 
+#include "tests/grade/schemas/grade_consumers.hpp"
 #include "tests/harness/socklab_run.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace socklab::testing;
 
 std::string bin(const std::string& program) { return std::string(SOCKLAB_BIN_DIR) + "/" + program; }
 
@@ -57,19 +62,26 @@ std::string read_text(const fs::path& file) {
   return text.str();
 }
 
-// prove's verdict on a TAP file: exit 0 when every test is ok. Debian 12's TAP::Parser (3.44)
-// knows TAP up to version 13 and refuses the version 14 line; everything after it is version 13
-// syntax (plan, ok / not ok, YAML diagnostics, SKIP), so that line is read as 13.
 int prove_exit(const fs::path& tap, std::string& output) {
-  fs::path as_13 = tap.string() + ".13";
-  std::string text = read_text(tap);
-  text.replace(0, std::string("TAP version 14").size(), "TAP version 13");
-  std::ofstream(as_13) << text;
-  std::FILE* pipe = ::popen(("prove -e cat " + as_13.string() + " 2>&1").c_str(), "r");
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int status = ::pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  ConsumerVerdict verdict = prove_verdict(tap);
+  output = verdict.output;
+  return verdict.exit_status;
+}
+
+// Every file in `folder` accepted by its consumer (TAP is checked by each test, as its verdict
+// differs: prove fails a run with a failed scenario).
+void expect_consumers_accept(const fs::path& folder) {
+  ConsumerVerdict verdict =
+      json_schema_verdict("gradescope-results.schema.json", folder / "results.json");
+  EXPECT_EQ(verdict.exit_status, 0) << verdict.output;
+  verdict = json_schema_verdict("prairielearn-results.schema.json", folder / "prairielearn.json");
+  EXPECT_EQ(verdict.exit_status, 0) << verdict.output;
+  verdict = json_schema_verdict("socklab-grade.schema.json", folder / "report.json");
+  EXPECT_EQ(verdict.exit_status, 0) << verdict.output;
+  verdict = junit_schema_verdict(folder / "junit.xml");
+  EXPECT_EQ(verdict.exit_status, 0) << verdict.output;
+  verdict = autolab_verdict(folder / "autolab.txt");
+  EXPECT_EQ(verdict.exit_status, 0) << verdict.output;
 }
 
 TEST(Grade, TheReferenceGetsFullMarksInEveryFormat) {
@@ -98,7 +110,9 @@ TEST(Grade, TheReferenceGetsFullMarksInEveryFormat) {
   EXPECT_EQ(
       scores["scores"]["closing"].get<double>() + scores["scores"]["robustness"].get<double>(),
       100);
-  fs::remove_all(run.folder);
+  expect_consumers_accept(run.folder);
+  EXPECT_EQ(read_json(run.folder / "report.json")["grade"]["build"]["attempted"], false);
+  if (!::testing::Test::HasFailure()) fs::remove_all(run.folder);
 }
 
 TEST(Grade, AMutantLosesThePointsOfItsScenarioWithTheReasonInEveryFormat) {
@@ -136,7 +150,8 @@ TEST(Grade, AMutantLosesThePointsOfItsScenarioWithTheReasonInEveryFormat) {
             std::string::npos)
       << read_text(run.folder / "autolab.txt");
   EXPECT_DOUBLE_EQ(read_json(run.folder / "prairielearn.json")["score"].get<double>(), 0.85);
-  fs::remove_all(run.folder);
+  expect_consumers_accept(run.folder);
+  if (!::testing::Test::HasFailure()) fs::remove_all(run.folder);
 }
 
 TEST(Grade, TheSameProgramGetsTheSameScoreEveryTime) {
@@ -171,7 +186,11 @@ TEST(Grade, AScenarioThatCannotRunHereLeavesTheMaximum) {
   EXPECT_EQ(gradescope["score"].get<double>(), maximum) << gradescope.dump(2);
   EXPECT_LT(maximum, 100);
   EXPECT_NE(read_text(run.folder / "results.tap").find("# SKIP"), std::string::npos);
-  fs::remove_all(run.folder);
+  EXPECT_NE(gradescope["output"].get<std::string>().find("Graded in loopback mode"),
+            std::string::npos)
+      << gradescope["output"];
+  expect_consumers_accept(run.folder);
+  if (!::testing::Test::HasFailure()) fs::remove_all(run.folder);
 }
 
 TEST(Grade, AnUnknownFormatIsAUsageError) {

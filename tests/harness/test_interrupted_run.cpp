@@ -23,8 +23,13 @@ constexpr const char* kMarker = "7331";
 int servers_with_marker() {
   int count = 0;
   for (const auto& entry : fs::directory_iterator("/proc")) {
-    std::ifstream cmdline(entry.path() / "cmdline");
-    std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    std::string text;
+    try {
+      std::ifstream cmdline(entry.path() / "cmdline");
+      text.assign(std::istreambuf_iterator<char>(cmdline), std::istreambuf_iterator<char>());
+    } catch (const std::exception&) {
+      continue;  // libstdc++ throws when read() fails: the process exited (ESRCH) mid-read
+    }
     for (char& c : text) c = c == '\0' ? ' ' : c;
     bool ours = text.find("/ref-") != std::string::npos &&
                 text.find(std::string("--max-conns ") + kMarker) != std::string::npos;
