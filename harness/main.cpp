@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/commands/package_command.hpp"
 #include "harness/commands/run_labs.hpp"
 #include "harness/commands/trace_commands.hpp"
 #include "harness/engine/lab_manifest.hpp"
@@ -219,6 +220,8 @@ int main(int argc, char** argv) {
   TraceShowOptions show_options;
   TraceDiffRequest diff_request;
   TraceCommands trace = add_trace_commands(app, show_options, diff_request);
+  PackageOptions package_options;
+  CLI::App* package_command = add_package_command(app, package_options);
   try {
     app.parse(own_argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -235,6 +238,7 @@ int main(int argc, char** argv) {
     if (record_command->parsed())
       return record(options, record_request.runs, record_request.check_only);
     if (trace.diff->parsed()) return trace_diff(diff_request.expected, diff_request.actual);
+    if (package_command->parsed()) return run_package_command(package_options);
     return check(options);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "socklab: %s\n", error.what());
