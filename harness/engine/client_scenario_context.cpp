@@ -6,6 +6,8 @@
 
 #include "harness/capture/packet_capture.hpp"
 #include "harness/faults/packet_faults.hpp"
+#include "harness/engine/process_checks.hpp"
+#include "harness/process/fork_watch.hpp"
 #include "harness/process/hosts_file.hpp"
 
 namespace socklab::harness {
@@ -115,6 +117,7 @@ ClientRun ClientScenarioContext::run_client(const std::vector<std::string>& argu
   }
   auto start = SteadyClock::now();
   SupervisedProcess client = SupervisedProcess::launch(launch);
+  ForkWatch fork_watch(client.pid());
   bool exited = false;
   if (limits.sample_at) {
     exited = client.exits_within(*limits.sample_at);
@@ -132,6 +135,8 @@ ClientRun ClientScenarioContext::run_client(const std::vector<std::string>& argu
   }
   run.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
   SupervisedProcess::StopResult stop = client.stop(500ms);
+  if (int processes = fork_watch.tripped_at(); processes > 0)
+    fail(fork_bomb(processes, fork_watch.max_processes()));
   if (exited) run.status = stop.status;
   exit_description_ = exited ? stop.status.describe()
                              : "still running after " + std::to_string(limits.time_limit.count()) +

@@ -48,4 +48,13 @@ std::optional<Finding> busy_loop(double cpu_seconds, double wall_seconds, const 
       "never consumed returns at once, forever."};
 }
 
+Finding fork_bomb(int processes, int bound) {
+  return {"the server to run as one process (threads are fine), or a few",
+          "it had " + std::to_string(processes) + " processes, past socklab's bound of " +
+              std::to_string(bound) + ", and was killed with everything it started",
+          "A fork bomb: every fork() past RLIMIT_NPROC fails with EAGAIN but still costs the "
+          "kernel a task and a stack, and a program that keeps trying slows down every other "
+          "one on the machine. No server in these labs needs more than one process."};
+}
+
 }  // namespace socklab::harness

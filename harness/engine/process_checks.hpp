@@ -25,6 +25,9 @@ std::optional<Finding> descriptors_released(SupervisedProcess& server, int limit
 
 // A server waiting on its peers sleeps in the kernel. `cpu_seconds` used in `wall_seconds`
 // over half a core is a busy loop, `while` what was happening.
+// A program ForkWatch killed for having `processes` processes, past its `bound`.
+Finding fork_bomb(int processes, int bound);
+
 std::optional<Finding> busy_loop(double cpu_seconds, double wall_seconds, const std::string& during);
 
 }  // namespace socklab::harness

@@ -58,15 +58,6 @@ std::optional<Finding> check_clean_stop(const SupervisedProcess::StopResult& sto
   return std::nullopt;
 }
 
-Finding fork_bomb_finding(int processes, int bound) {
-  return {"the server to run as one process (threads are fine), or a few",
-          "it had " + std::to_string(processes) + " processes, past socklab's bound of " +
-              std::to_string(bound) + ", and was killed with everything it started",
-          "A fork bomb: every fork() past RLIMIT_NPROC fails with EAGAIN but still costs the "
-          "kernel a task and a stack, and a program that keeps trying slows down every other "
-          "one on the machine. No server in these labs needs more than one process."};
-}
-
 void record_failure(ScenarioResult& result, Finding finding) {
   if (result.verdict == Verdict::failed) return;  // the first finding is the one to fix first
   result.verdict = Verdict::failed;
@@ -103,7 +94,7 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   auto report_fork_bomb = [&] {
     if (!fork_watch || fork_watch->tripped_at() == 0) return;
     result.verdict = Verdict::passed;
-    record_failure(result, fork_bomb_finding(fork_watch->tripped_at(),
+    record_failure(result, fork_bomb(fork_watch->tripped_at(),
                                              fork_watch->max_processes()));
   };
   server.emplace(SupervisedProcess::launch(launch));

@@ -184,6 +184,7 @@ TEST_F(GradeClass, EachStudentsFeedbackSaysWhatWentWrong) {
       << frank["grade"]["build"].dump(2);
   EXPECT_NE(reason_of("never-listens", "graceful-quit").find("listening on"), std::string::npos);
   EXPECT_NE(reason_of("wrong-port", "graceful-quit").find("refused"), std::string::npos);
+  EXPECT_NE(reason_of("fork-bomb", "graceful-quit").find("A fork bomb"), std::string::npos);
   EXPECT_NE(reason_of("exits-at-once", "graceful-quit").find("exited"), std::string::npos);
 }
 

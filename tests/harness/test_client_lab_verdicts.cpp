@@ -51,6 +51,11 @@ TEST(ClientLabVerdicts, AClientThatNeverFinishesIsStoppedAtTheTimeLimit) {
   expect_failed_with(check_refused_with("hang"), "was still running after 4500 ms");
 }
 
+// ForkWatch: past 256 processes the whole tree is killed, and the verdict names the bomb.
+TEST(ClientLabVerdicts, AForkBombIsKilledAndNamed) {
+  expect_failed_with(check_refused_with("fork-bomb"), "A fork bomb");
+}
+
 TEST(ClientLabVerdicts, AMissingProgramIsAUsageErrorThatSaysSo) {
   socklab::testing::SocklabRun run =
       socklab::testing::run_socklab("nbconnect --server /nonexistent/client", "client-missing");
