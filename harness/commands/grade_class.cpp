@@ -23,6 +23,7 @@
 
 #include "harness/commands/run_steps.hpp"
 #include "harness/engine/interruption.hpp"
+#include "harness/grade/grade_text.hpp"
 #include "harness/process/child_spawn.hpp"
 #include "harness/process/supervised_process.hpp"
 #include "harness/sandbox/user_namespace.hpp"
@@ -140,11 +141,7 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-std::string number_text(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
+using detail::number_text;
 
 std::vector<std::string> categories_of(const LabManifest& manifest) {
   std::vector<std::string> categories;
