@@ -31,14 +31,18 @@ int wait_ms(const std::unordered_map<int, Watched>& watched, SteadyClock::time_p
   return static_cast<int>(std::max<long long>(remaining, 0));
 }
 
-void update_interest(int epoll_fd, int fd, Watched& entry, SteadyClock::time_point now) {
+// Returns true when the flow now wants an event it did not want before (its reading delay or a
+// send pause has ended): a new chance for progress, from which a stall is timed.
+bool update_interest(int epoll_fd, int fd, Watched& entry, SteadyClock::time_point now) {
   std::uint32_t wanted = entry.flow->wanted_events(now);
-  if (wanted == entry.interest) return;
+  if (wanted == entry.interest) return false;
   epoll_event event{};
   event.events = wanted;
   event.data.fd = fd;
   if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &event) != 0) throw_errno("epoll_ctl(MOD)", errno);
+  bool gained = (wanted & ~entry.interest) != 0;
   entry.interest = wanted;
+  return gained;
 }
 
 }  // namespace
@@ -66,26 +70,37 @@ DriveEnd drive_flows(const std::vector<EchoFlow*>& flows, const Connector& conne
     watched.emplace(flow->fd(), Watched{flow, event.events});
   }
 
-  auto last_progress = start;
+  // A stall is silence while progress was possible: timed from the last byte moved, or from
+  // the last moment a flow could act again (its reading began), whichever is later. So a flow
+  // that holds back its reads on purpose is not "stalled" by its own schedule.
+  auto quiet_since = start;
   epoll_event events[256];
   while (!watched.empty()) {
     if (interrupted()) throw Interrupted();
     auto now = SteadyClock::now();
-    if (now - start >= limits.deadline) return DriveEnd::deadline;
-    if (now - last_progress >= limits.stall) return DriveEnd::stalled;
-    for (auto& [fd, entry] : watched) update_interest(epoll.get(), fd, entry, now);
+    for (auto& [fd, entry] : watched) {
+      if (update_interest(epoll.get(), fd, entry, now)) quiet_since = now;
+    }
+    // Out of time: one last look without waiting before giving up. If this process was not
+    // scheduled for a while (a loaded machine), the server's bytes may be waiting in our
+    // sockets already, and a verdict must not blame the server for our own pause.
+    const bool past_deadline = now - start >= limits.deadline;
+    const bool quiet_too_long = now - quiet_since >= limits.stall;
+    const bool last_look = past_deadline || quiet_too_long;
 
-    int ready = ::epoll_wait(epoll.get(), events, 256, wait_ms(watched, now));
+    int ready = ::epoll_wait(epoll.get(), events, 256, last_look ? 0 : wait_ms(watched, now));
     if (ready < 0) {
       if (errno == EINTR) continue;
       throw_errno("epoll_wait", errno);
     }
     now = SteadyClock::now();
+    bool progressed = false;
     for (int i = 0; i < ready; ++i) {
       auto found = watched.find(events[i].data.fd);
       if (found == watched.end()) continue;
-      if (found->second.flow->on_events(events[i].events, now)) last_progress = now;
+      if (found->second.flow->on_events(events[i].events, now)) progressed = true;
     }
+    if (progressed) quiet_since = now;
     for (auto it = watched.begin(); it != watched.end();) {
       if (!settled(*it->second.flow)) {
         ++it;
@@ -98,6 +113,9 @@ DriveEnd drive_flows(const std::vector<EchoFlow*>& flows, const Connector& conne
       }
       it = watched.erase(it);
     }
+    if (watched.empty()) break;
+    if (past_deadline) return DriveEnd::deadline;
+    if (quiet_too_long && !progressed) return DriveEnd::stalled;
   }
   return DriveEnd::settled;
 }

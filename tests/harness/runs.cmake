@@ -1,7 +1,9 @@
-# harness-runs: socklab run as users run it: the references pass every lab, Ctrl-C cleans up.
+# harness-runs: socklab run as users run it: the references pass every lab, Ctrl-C cleans up,
+# a paused harness does not blame the server.
 find_package(nlohmann_json REQUIRED)
 add_executable(harness-runs ${CMAKE_CURRENT_LIST_DIR}/test_references_pass.cpp
-                            ${CMAKE_CURRENT_LIST_DIR}/test_interrupted_run.cpp)
+                            ${CMAKE_CURRENT_LIST_DIR}/test_interrupted_run.cpp
+                            ${CMAKE_CURRENT_LIST_DIR}/test_paused_harness.cpp)
 target_include_directories(harness-runs PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_definitions(harness-runs PRIVATE SOCKLAB_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
 target_link_libraries(harness-runs PRIVATE GTest::gtest_main nlohmann_json::nlohmann_json)

@@ -15,15 +15,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Waits for `events` until `deadline`; false when the deadline passed first.
+// Waits for `events` until `deadline`; false when the deadline passed first. Past the deadline
+// it still looks once without waiting: if this process was not scheduled for a while (a
+// loaded machine), what the server sent meanwhile is already here and must count.
 bool wait_for(int fd, short events, Clock::time_point deadline) {
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
     pollfd watched{fd, events, 0};
-    int ready = ::poll(&watched, 1, static_cast<int>(left.count()));
+    int ready = ::poll(&watched, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
     if (ready > 0) return true;
     if (ready < 0 && errno != EINTR) throw_errno("poll", errno);
+    if (ready == 0 && left.count() <= 0) return false;
   }
 }
 
