@@ -43,6 +43,11 @@ int list_labs(const std::string& labs_dir) {
     std::printf("their scenarios:\n");
     for (const ScenarioSpec* spec : scenarios_in_group(first.scenario_group)) {
       std::printf("  %-30s %s\n", spec->name.c_str(), spec->purpose.c_str());
+      if (spec->parts.empty()) continue;
+      std::string parts;
+      for (const std::string& part : spec->parts) parts += (parts.empty() ? "" : ", ") + part;
+      // The names a rubric entry's `parts` may weigh (lab.toml).
+      std::printf("  %-30s parts, graded one by one: %s\n", "", parts.c_str());
     }
   }
   for (const LabManifest& manifest : lab_manifests()) {
@@ -95,7 +100,8 @@ void add_check_command(CLI::App& app, CheckOptions& options) {
 
 CLI::App* add_grade_command(CLI::App& app, CheckOptions& options, GradeRequest& request) {
   CLI::App* command = app.add_subcommand(
-      "grade", "score a student's files or program by the lab's rubric, in the formats graders read");
+      "grade",
+      "score a student's files or program by the lab's rubric, in the formats graders read");
   command->add_option("lab", options.lab, "the lab to grade (see `socklab list`)")->required();
   CLI::Option* server =
       command->add_option("--server", options.server, "a ready program to grade (any language)");

@@ -231,29 +231,48 @@ void write_summary(const std::vector<Student>& students, const LabManifest& mani
     }
   }
 
-  out << "\n## What to teach again\n\nFor each scenario, how many students lost its points, "
-         "most failed first, with the most common reason.\n\n";
+  out << "\n## What to teach again\n\nFor each scenario (each part, for a scenario graded "
+         "part by part), how many students lost its points, most failed first, with the most "
+         "common reason.\n\n";
   out << "| scenario | handout step | failed | not gradable | most common reason |\n";
   out << "|---|---|---:|---:|---|\n";
   struct Tally {
     const RubricEntry* entry;
+    std::string part;  // empty: the whole scenario
     int failed = 0;
     int not_gradable = 0;
     std::map<std::string, int> reasons;
   };
   std::vector<Tally> tallies;
-  for (const RubricEntry& entry : manifest.rubric) tallies.push_back({&entry, 0, 0, {}});
+  for (const RubricEntry& entry : manifest.rubric) {
+    if (entry.parts.empty()) tallies.push_back({&entry, "", 0, 0, {}});
+    for (const RubricPart& part : entry.parts) tallies.push_back({&entry, part.name, 0, 0, {}});
+  }
+  // A part is lost when it earned less than its maximum; its own reason says why.
+  auto lost_part = [](const json& scenario, const std::string& name) -> std::optional<std::string> {
+    for (const json& part : scenario.value("parts", json::array())) {
+      if (part.value("name", "") != name) continue;
+      if (part.value("points", 0.0) < part.value("max_points", 0.0))
+        return part.value("reason", "");
+    }
+    return std::nullopt;
+  };
   for (const Student& student : students) {
     if (!student.grade.is_object() || student.status == "build failed") continue;
     for (const json& scenario : student.grade["scenarios"]) {
       for (Tally& tally : tallies) {
         if (tally.entry->scenario != scenario.value("scenario", "")) continue;
         std::string status = scenario.value("status", "");
-        if (status == "failed") {
+        if (status != "failed" && status != "passed") {
+          ++tally.not_gradable;
+        } else if (!tally.part.empty()) {
+          if (auto reason = lost_part(scenario, tally.part)) {
+            ++tally.failed;
+            ++tally.reasons[first_line(*reason)];
+          }
+        } else if (status == "failed") {
           ++tally.failed;
           ++tally.reasons[first_line(scenario.value("reason", ""))];
-        } else if (status != "passed") {
-          ++tally.not_gradable;
         }
       }
     }
@@ -269,7 +288,8 @@ void write_summary(const std::vector<Student>& students, const LabManifest& mani
     }
     if (reason.size() > 160) reason = reason.substr(0, 157) + "...";
     for (char& c : reason) c = c == '|' ? '/' : c;
-    out << "| " << tally.entry->scenario << " | "
+    std::string name = tally.entry->scenario + (tally.part.empty() ? "" : ": " + tally.part);
+    out << "| " << name << " | "
         << (checkpoint ? "step " + std::to_string(checkpoint->step) : std::string("")) << " | "
         << tally.failed << " | " << tally.not_gradable << " | " << reason << " |\n";
   }

@@ -68,6 +68,29 @@ const toml::array& tables(const toml::table& table, const std::string& key,
   return *array;
 }
 
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+// `parts = { data-and-fin = 6, close-blocks = 4 }`: absent, or a table of points.
+std::vector<RubricPart> rubric_parts(const toml::table& table, const std::string& where) {
+  std::vector<RubricPart> parts;
+  const toml::node_view<const toml::node> node = table["parts"];
+  if (!node) return parts;
+  const toml::table* points = node.as_table();
+  if (!points || points->empty()) bad(where, "'parts' must be a table of points per part");
+  for (const auto& [name, value] : *points) {
+    std::optional<double> part_points = value.value<double>();
+    if (!part_points || *part_points < 0) {
+      bad(where, "part '" + std::string(name.str()) + "' must have a number of points, 0 or more");
+    }
+    parts.push_back({std::string(name.str()), *part_points});
+  }
+  return parts;
+}
+
 std::string text_of_file(const fs::path& file) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read " + file.string());
@@ -104,7 +127,7 @@ std::vector<LabManifest> load_all() {
   }
   std::sort(manifests.begin(), manifests.end(),
             [](const LabManifest& a, const LabManifest& b) { return a.number < b.number; });
-  for (const LabManifest& manifest : manifests) {
+  for (LabManifest& manifest : manifests) {
     const Lab* lab = find_lab(manifest.name);
     if (!lab) {
       throw std::runtime_error("labs/" + manifest.folder + "/lab.toml: no lab named '" +
@@ -171,12 +194,21 @@ LabManifest parse_lab_manifest(const std::string& toml_text, const std::string& 
                      "' is not one of visible, after_due_date, after_published, hidden");
     }
     if (entry.points < 0) bad(where, "points must not be negative");
+    entry.parts = rubric_parts(table, where);
+    if (!entry.parts.empty()) {
+      double sum = 0;
+      for (const RubricPart& part : entry.parts) sum += part.points;
+      if (sum != entry.points) {
+        bad(where, "its parts add up to " + number_text(sum) + " points, not the " +
+                       number_text(entry.points) + " of 'points'");
+      }
+    }
     manifest.rubric.push_back(std::move(entry));
   }
   return manifest;
 }
 
-void validate_lab_manifest(const LabManifest& manifest, const Lab& lab) {
+void validate_lab_manifest(LabManifest& manifest, const Lab& lab) {
   const std::string origin = "labs/" + manifest.folder + "/lab.toml";
   std::map<std::string, int> in_checkpoints, in_rubric;
   for (const Checkpoint& checkpoint : manifest.checkpoints) {
@@ -201,6 +233,33 @@ void validate_lab_manifest(const LabManifest& manifest, const Lab& lab) {
   };
   check_names(in_checkpoints, "checkpoint");
   check_names(in_rubric, "rubric entry");
+  for (RubricEntry& entry : manifest.rubric) {
+    if (entry.parts.empty()) continue;
+    const ScenarioSpec* spec = find_scenario(lab.scenario_group, entry.scenario);
+    const std::vector<std::string>& declared = spec->parts;
+    std::string where = origin + ": the rubric entry of '" + entry.scenario + "'";
+    std::string choices = "it has none";
+    if (!declared.empty()) {
+      choices = "its parts are";
+      for (const std::string& name : declared) choices += " " + name;
+    }
+    for (const RubricPart& part : entry.parts) {
+      if (std::find(declared.begin(), declared.end(), part.name) == declared.end())
+        bad(where,
+            "names part '" + part.name + "', which the scenario does not have (" + choices + ")");
+    }
+    for (const std::string& name : declared) {
+      bool named = std::any_of(entry.parts.begin(), entry.parts.end(),
+                               [&](const RubricPart& part) { return part.name == name; });
+      // A part left out would fail without costing a point: give it 0 points to mean that.
+      if (!named) bad(where, "gives no points to part '" + name + "' (give it 0 to mean none)");
+    }
+    auto position = [&](const RubricPart& part) {
+      return std::find(declared.begin(), declared.end(), part.name) - declared.begin();
+    };
+    std::sort(entry.parts.begin(), entry.parts.end(),
+              [&](const RubricPart& a, const RubricPart& b) { return position(a) < position(b); });
+  }
 }
 
 const std::vector<LabManifest>& lab_manifests() {

@@ -20,11 +20,20 @@ struct Checkpoint {
   std::vector<std::string> scenarios;
 };
 
+// Points for one part of a scenario (ScenarioSpec::parts): its own check, earned on its own.
+struct RubricPart {
+  std::string name;  // "close-blocks"
+  double points = 0;
+};
+
 struct RubricEntry {
   std::string scenario;
-  double points = 0;
+  double points = 0;       // the parts' sum when the entry has parts
   std::string category;    // correctness, concurrency, closing, robustness, resources
   std::string visibility;  // visible, after_due_date, hidden (Gradescope's words)
+  // Empty: all or nothing. Otherwise every part of the scenario, in the scenario's order:
+  // `parts = { data-and-fin = 6, close-blocks = 4, others-served = 2 }`.
+  std::vector<RubricPart> parts;
 };
 
 struct LabManifest {
@@ -48,8 +57,9 @@ LabManifest parse_lab_manifest(const std::string& toml_text, const std::string& 
                                const std::string& origin);
 
 // Checks a manifest against its lab's scenarios: every scenario in exactly one checkpoint and
-// one rubric entry, no name the lab lacks. Throws std::runtime_error naming the problem.
-void validate_lab_manifest(const LabManifest& manifest, const Lab& lab);
+// one rubric entry, no name the lab lacks, a rubric entry's parts exactly its scenario's parts.
+// Puts those parts in the scenario's order. Throws std::runtime_error naming the problem.
+void validate_lab_manifest(LabManifest& manifest, const Lab& lab);
 
 // Every manifest, from the copy built into socklab or, once use_lab_manifests_from() was
 // called, from that folder; validated on first use (a bad manifest throws then).

@@ -43,6 +43,7 @@ void run_client_inside(const ScenarioJob& job, const RunSettings& settings,
     } catch (const ScenarioFailure& failure) {
       result.verdict = Verdict::failed;
       result.finding = failure.finding();
+      result.whole_failure = failure.finding();  // client scenarios have no parts
     }
     result.observations = context.observations();
     result.server_exit = context.exit_description();

@@ -58,10 +58,22 @@ std::optional<Finding> check_clean_stop(const SupervisedProcess::StopResult& sto
   return std::nullopt;
 }
 
+// A failure outside every part: the scenario as a whole failed, and no part earns its points.
 void record_failure(ScenarioResult& result, Finding finding) {
+  if (!result.whole_failure) result.whole_failure = finding;
   if (result.verdict == Verdict::failed) return;  // the first finding is the one to fix first
   result.verdict = Verdict::failed;
   result.finding = std::move(finding);
+}
+
+// The parts' outcomes; a failed part fails the scenario, but only that part loses its points.
+void record_parts(ScenarioResult& result, const std::vector<PartResult>& parts) {
+  result.parts = parts;
+  for (const PartResult& part : parts) {
+    if (part.passed || result.verdict == Verdict::failed) continue;
+    result.verdict = Verdict::failed;
+    result.finding = part.finding;
+  }
 }
 
 void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioResult& result) {
@@ -94,8 +106,7 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   auto report_fork_bomb = [&] {
     if (!fork_watch || fork_watch->tripped_at() == 0) return;
     result.verdict = Verdict::passed;
-    record_failure(result, fork_bomb(fork_watch->tripped_at(),
-                                             fork_watch->max_processes()));
+    record_failure(result, fork_bomb(fork_watch->tripped_at(), fork_watch->max_processes()));
   };
   server.emplace(SupervisedProcess::launch(launch));
   fork_watch.emplace(server->pid());
@@ -150,10 +161,16 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   {
     ScenarioContext context(spec, topology ? &*topology : nullptr, capture ? &*capture : nullptr,
                             *server, {host, ready.port}, seed_for(spec, settings.seed), restart);
+    std::optional<Finding> outside_parts;
     try {
       spec.body(context);
     } catch (const ScenarioFailure& failure) {
-      record_failure(result, failure.finding());
+      outside_parts = failure.finding();
+    }
+    // The parts ran before whatever ended the body, so their failures come first.
+    record_parts(result, context.part_results());
+    if (outside_parts) record_failure(result, *outside_parts);
+    if (result.verdict == Verdict::failed) {
       // A failure can be the first sign of a crash: a client reset by a dying server fails
       // its check before the process is seen exited. The crash verdict below says more.
       server->exits_within(std::chrono::milliseconds(300));
@@ -171,6 +188,7 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
       // A crash explains every other symptom: report it, whatever the scenario noticed first.
       // Not so for a restarted server that never listened: the scenario has said why.
       result.verdict = Verdict::passed;
+      result.whole_failure.reset();
       record_failure(result, context.server_crash_finding(spec.name));
     }
   }

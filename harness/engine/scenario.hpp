@@ -32,8 +32,12 @@ struct ScenarioSpec {
   int client_hosts = 1;
   bool needs_topology = false;  // true: cannot run on loopback (--no-netns); reported skipped
   std::vector<std::string> server_arguments{};  // appended to the server's command line
-  std::chrono::seconds time_limit{30};        // the scenario's own deadlines stay inside it
-  std::vector<VaryingFact> varying_facts{};   // of its golden trace (see traces/README.md)
+  std::chrono::seconds time_limit{30};          // the scenario's own deadlines stay inside it
+  std::vector<VaryingFact> varying_facts{};     // of its golden trace (see traces/README.md)
+  // Independent checks the body runs with ScenarioContext::part(), so that a rubric can give
+  // points for each (lab.toml `parts`): "data-and-fin", "close-blocks". A failure in one part
+  // does not stop the others; a failure outside every part loses them all.
+  std::vector<std::string> parts{};
   void (*body)(ScenarioContext&) = nullptr;
   // Client labs (nbconnect) instead: the program under test is the client, started by the
   // body against targets the harness sets up (see client_scenario_context.hpp).
@@ -48,23 +52,23 @@ const ScenarioSpec* find_scenario(const std::string& group, const std::string& n
 
 }  // namespace socklab::harness
 
-#define SOCKLAB_SCENARIO(function, ...)                                                   \
-  static void function(::socklab::harness::ScenarioContext&);                            \
-  [[maybe_unused]] static const bool function##_registered =                             \
-      ::socklab::harness::register_scenario([] {                                         \
-        ::socklab::harness::ScenarioSpec spec __VA_ARGS__;                               \
-        spec.body = function;                                                            \
-        return spec;                                                                     \
-      }());                                                                              \
+#define SOCKLAB_SCENARIO(function, ...)                       \
+  static void function(::socklab::harness::ScenarioContext&); \
+  [[maybe_unused]] static const bool function##_registered =  \
+      ::socklab::harness::register_scenario([] {              \
+        ::socklab::harness::ScenarioSpec spec __VA_ARGS__;    \
+        spec.body = function;                                 \
+        return spec;                                          \
+      }());                                                   \
   static void function(::socklab::harness::ScenarioContext& context)
 
 // The same for a scenario of a client lab, whose body sets up targets and runs the client.
-#define SOCKLAB_CLIENT_SCENARIO(function, ...)                                            \
-  static void function(::socklab::harness::ClientScenarioContext&);                      \
-  [[maybe_unused]] static const bool function##_registered =                             \
-      ::socklab::harness::register_scenario([] {                                         \
-        ::socklab::harness::ScenarioSpec spec __VA_ARGS__;                               \
-        spec.client_body = function;                                                     \
-        return spec;                                                                     \
-      }());                                                                              \
+#define SOCKLAB_CLIENT_SCENARIO(function, ...)                      \
+  static void function(::socklab::harness::ClientScenarioContext&); \
+  [[maybe_unused]] static const bool function##_registered =        \
+      ::socklab::harness::register_scenario([] {                    \
+        ::socklab::harness::ScenarioSpec spec __VA_ARGS__;          \
+        spec.client_body = function;                                \
+        return spec;                                                \
+      }());                                                         \
   static void function(::socklab::harness::ClientScenarioContext& context)

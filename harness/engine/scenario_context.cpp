@@ -5,11 +5,13 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "harness/capture/packet_capture.hpp"
 #include "harness/engine/finding.hpp"
@@ -66,6 +68,22 @@ std::string ScenarioContext::random_bytes(std::size_t count) {
   std::uniform_int_distribution<int> byte(0, 255);
   for (char& c : bytes) c = static_cast<char>(byte(random_));
   return bytes;
+}
+
+void ScenarioContext::part(const std::string& name, const std::function<void()>& check) {
+  const std::vector<std::string>& declared = spec_.parts;
+  if (std::find(declared.begin(), declared.end(), name) == declared.end()) {
+    throw std::logic_error("scenario " + spec_.name + " checks part '" + name +
+                           "', which its spec does not declare");
+  }
+  PartResult outcome{name, true, {}};
+  try {
+    check();
+  } catch (const ScenarioFailure& failure) {
+    outcome.passed = false;
+    outcome.finding = failure.finding();
+  }
+  parts_.push_back(std::move(outcome));
 }
 
 Fd ScenarioContext::open_client_socket(int host, int receive_buffer) {

@@ -15,6 +15,7 @@
 #include "harness/engine/flow_driver.hpp"
 #include "harness/engine/scenario.hpp"
 #include "harness/process/supervised_process.hpp"
+#include "harness/report/result.hpp"
 #include "harness/sandbox/topology.hpp"
 #include "harness/trace/tcp_segment.hpp"
 
@@ -47,9 +48,9 @@ class ScenarioContext {
  public:
   // `topology` and `capture` are null in loopback mode: clients then connect from the
   // harness's namespace, and nothing is captured.
-  ScenarioContext(const ScenarioSpec& spec, const Topology* topology,
-                  const PacketCapture* capture, SupervisedProcess& server, ServerEndpoint endpoint,
-                  std::uint64_t seed, ServerRestarter restarter = {});
+  ScenarioContext(const ScenarioSpec& spec, const Topology* topology, const PacketCapture* capture,
+                  SupervisedProcess& server, ServerEndpoint endpoint, std::uint64_t seed,
+                  ServerRestarter restarter = {});
 
   const ScenarioSpec& spec() const { return spec_; }
   const ServerEndpoint& server_endpoint() const { return endpoint_; }
@@ -64,8 +65,8 @@ class ScenarioContext {
   void drive_before_fault(std::vector<EchoFlow>& flows, const std::string& expected);
   // Fails the scenario unless every flow completed. `expected` says what they should have
   // done; `stall_meaning` explains, in TCP terms, a server that stopped moving bytes.
-  void require_complete(const std::vector<EchoFlow>& flows, DriveEnd end, const std::string& expected,
-                        const std::string& stall_meaning);
+  void require_complete(const std::vector<EchoFlow>& flows, DriveEnd end,
+                        const std::string& expected, const std::string& stall_meaning);
 
   // A connected, blocking socket from client host `host`, for scenarios that script their own
   // conversation (RESP commands, a close at a chosen moment). `receive_buffer`: SO_RCVBUF set
@@ -108,11 +109,19 @@ class ScenarioContext {
   void observe(std::string observation) { observations_.push_back(std::move(observation)); }
   const std::vector<std::string>& observations() const { return observations_; }
 
+  // --- parts: independent checks a rubric can weigh separately (ScenarioSpec::parts) ---
+  // Runs `check`; a failure inside it is recorded for part `name` and the scenario goes on, so
+  // a server that gets one thing wrong still earns the parts it gets right. `name` must be one
+  // of the spec's parts (anything else is a harness bug).
+  void part(const std::string& name, const std::function<void()>& check);
+  const std::vector<PartResult>& part_results() const { return parts_; }
+
   // --- wire checks: read from the live capture; each does nothing in loopback mode ---
   // For every flow: the server closed its side with FIN, after all the bytes it owed (the
   // flow's bytes sent, echoed), and sent no RST. Waits up to 2 s for the capture to show the
   // server's FIN or RST, which reach the capture and the client at about the same moment.
-  void require_graceful_close_on_the_wire(const std::vector<EchoFlow>& flows, const std::string& scenario);
+  void require_graceful_close_on_the_wire(const std::vector<EchoFlow>& flows,
+                                          const std::string& scenario);
 
   // --- process checks: each fails the scenario with its own verdict ---
   int server_open_descriptors() const { return server_->facts().open_fds; }
@@ -142,10 +151,12 @@ class ScenarioContext {
   int connections_opened_ = 0;
   int descriptors_at_start_ = 0;  // the server's, before any client of the scenario
   std::vector<std::string> observations_;
+  std::vector<PartResult> parts_;
   std::string exit_meaning_;
 };
 
 // The Finding for a server that died; shared by the scenarios and the engine's own checks.
-Finding crash_finding(const ExitStatus& status, const std::string& during, const std::string& stderr_tail);
+Finding crash_finding(const ExitStatus& status, const std::string& during,
+                      const std::string& stderr_tail);
 
 }  // namespace socklab::harness

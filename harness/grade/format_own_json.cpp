@@ -12,6 +12,13 @@ using nlohmann::json;
 json own_json(const Grade& grade) {
   json scenarios = json::array();
   for (const GradedScenario& graded : grade.scenarios) {
+    json parts = json::array();
+    for (const GradedPart& part : graded.parts) {
+      parts.push_back({{"name", part.name},
+                       {"points", part.points},
+                       {"max_points", part.max_points},
+                       {"reason", part.reason}});
+    }
     scenarios.push_back({{"scenario", graded.rubric->scenario},
                          {"category", graded.rubric->category},
                          {"visibility", graded.rubric->visibility},
@@ -19,7 +26,8 @@ json own_json(const Grade& grade) {
                          {"points", graded.points},
                          {"max_points", graded.max_points},
                          {"rubric_points", graded.rubric->points},
-                         {"reason", graded.reason}});
+                         {"reason", graded.reason},
+                         {"parts", parts}});
   }
   json categories = json::object();
   for (const auto& [name, category] : grade.categories) {

@@ -16,13 +16,24 @@ namespace socklab::harness {
 enum class GradeStatus { passed, failed, not_gradable };
 const char* grade_status_name(GradeStatus status);  // "passed", "failed", "not gradable here"
 
+// One part of a rubric entry with parts (RubricEntry::parts), earned or lost on its own.
+struct GradedPart {
+  std::string name;
+  double points = 0;  // earned
+  double max_points = 0;
+  std::string reason;  // why it was lost; "" when earned
+};
+
 struct GradedScenario {
   const RubricEntry* rubric = nullptr;
-  const ScenarioResult* result = nullptr;  // null: the scenario did not run at all
-  GradeStatus status = GradeStatus::failed;
-  double points = 0;      // earned
-  double max_points = 0;  // 0 when not gradable here
-  std::string reason;     // why points were lost, or why it could not be graded; "" on a pass
+  const ScenarioResult* result = nullptr;    // null: the scenario did not run at all
+  GradeStatus status = GradeStatus::failed;  // failed also when some parts earned their points
+  double points = 0;                         // earned
+  double max_points = 0;                     // 0 when not gradable here
+  // Why points were lost (for an entry with parts: part by part), or why it could not be
+  // graded; "" on a pass.
+  std::string reason;
+  std::vector<GradedPart> parts;  // empty unless the rubric entry has parts
 };
 
 struct CategoryScore {
@@ -69,5 +80,7 @@ Grade grade_failed_build(const LabManifest& manifest, const SubmissionBuild& bui
 // The reason a scenario lost its points, in one paragraph: expected, what happened, what it
 // means in TCP terms, where the wire first differed from the golden trace.
 std::string failure_text(const ScenarioResult& result);
+// The same for one Finding of the scenario (a part's, or the failure outside every part).
+std::string finding_text(const Finding& finding);
 
 }  // namespace socklab::harness

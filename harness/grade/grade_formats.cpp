@@ -48,8 +48,8 @@ std::string grade_table(const Grade& grade) {
   }
   for (const GradedScenario& graded : grade.scenarios) {
     if (graded.status != GradeStatus::failed) continue;
-    text += "\n-" + detail::number_text(graded.rubric->points) + " " + graded.rubric->scenario +
-            ": " + graded.reason + "\n";
+    text += "\n-" + detail::number_text(graded.max_points - graded.points) + " " +
+            graded.rubric->scenario + ": " + graded.reason + "\n";
   }
   text += "\n" + detail::score_line(grade) + "\n" + detail::categories_text(grade);
   return text;

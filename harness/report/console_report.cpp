@@ -85,6 +85,27 @@ void ConsoleReport::golden_comparison(const ScenarioResult& result) {
     std::fprintf(out_, "  %s\n", line.c_str());
 }
 
+// A scenario with parts goes on after a part fails: every part's outcome, and what each failed
+// part beyond the first (shown above) expected.
+void ConsoleReport::parts(const ScenarioResult& result) {
+  if (result.parts.empty()) return;
+  std::string line;
+  for (const PartResult& part : result.parts)
+    line += (line.empty() ? "" : ", ") + part.name + (part.passed ? " passed" : " FAILED");
+  std::fprintf(out_, "  parts:    %s\n", line.c_str());
+  bool headline_shown = false;
+  for (const PartResult& part : result.parts) {
+    if (part.passed) continue;
+    if (!headline_shown && part.finding.sentence() == result.finding.sentence()) {
+      headline_shown = true;
+      continue;
+    }
+    std::fprintf(out_, "  also, part %s:\n    expected: %s\n    happened: %s\n", part.name.c_str(),
+                 part.finding.expected.c_str(),
+                 indented(part.finding.happened, "              ").c_str());
+  }
+}
+
 // Each lab's checkpoints in handout order, from the verdicts of their scenarios: a student
 // works through them one by one, so the first one that fails is the one to fix.
 void ConsoleReport::checkpoints(const RunReport& report) {
@@ -162,6 +183,7 @@ void ConsoleReport::summary(const RunReport& report) {
       std::fprintf(out_, "  happened: %s\n",
                    indented(result.finding.happened, "            ").c_str());
       std::fprintf(out_, "  meaning:  %s\n", result.finding.meaning.c_str());
+      parts(result);
       if (!result.golden_trace.empty()) golden_comparison(result);
     } else {
       std::fprintf(out_, "  %s\n", result.note.c_str());

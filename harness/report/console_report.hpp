@@ -19,6 +19,7 @@ class ConsoleReport {
 
  private:
   void golden_comparison(const ScenarioResult& result);
+  void parts(const ScenarioResult& result);
   void checkpoints(const RunReport& report);
   const char* colour(Verdict verdict) const;
   const char* reset() const { return colour_ ? "\033[0m" : ""; }

@@ -31,6 +31,19 @@ void write_json_report(const RunReport& report, const std::filesystem::path& fil
                              {"step", result.step},
                              {"handout", result.handout}};
     }
+    if (!result.parts.empty()) {
+      nlohmann::json parts = nlohmann::json::array();
+      for (const PartResult& part : result.parts) {
+        nlohmann::json one = {{"name", part.name}, {"passed", part.passed}};
+        if (!part.passed) {
+          one["finding"] = {{"expected", part.finding.expected},
+                            {"happened", part.finding.happened},
+                            {"meaning", part.finding.meaning}};
+        }
+        parts.push_back(std::move(one));
+      }
+      entry["parts"] = std::move(parts);
+    }
     if (result.verdict == Verdict::failed) {
       entry["finding"] = {{"expected", result.finding.expected},
                           {"happened", result.finding.happened},

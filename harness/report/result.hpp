@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ enum class Verdict {
 };
 const char* verdict_name(Verdict verdict);
 
+// One of a scenario's parts (ScenarioSpec::parts), as its check came out.
+struct PartResult {
+  std::string name;
+  bool passed = false;
+  Finding finding;  // when not passed
+};
+
 struct ScenarioResult {
   std::string lab;
   std::string scenario;
@@ -28,7 +36,11 @@ struct ScenarioResult {
   std::string checkpoint_title;
   std::string handout;  // "labs/05-epoll-et/README.md"
   Verdict verdict = Verdict::error;
-  Finding finding;   // when failed
+  Finding finding;  // when failed: the first failure, the one to fix first
+  // The parts whose checks ran, in the order they ran; a part missing here was never reached.
+  std::vector<PartResult> parts;
+  // A failure outside every part (a crash, a check the parts depend on): no part earns points.
+  std::optional<Finding> whole_failure;
   std::string note;  // when skipped or error; or a remark on a pass (e.g. no capture)
   std::vector<std::string> observations;  // what the scenario saw on the wire, pass or fail
   double seconds = 0;

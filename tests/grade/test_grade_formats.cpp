@@ -154,6 +154,46 @@ TEST(Grade, AMutantLosesThePointsOfItsScenarioWithTheReasonInEveryFormat) {
   if (!::testing::Test::HasFailure()) fs::remove_all(run.folder);
 }
 
+// linger is graded part by part (lab.toml: data-and-fin 5, others-served 2, close-blocks 5): a
+// server that forgets SO_LINGER still delivers everything and serves others, so it loses only
+// the 5 points of close-blocks, and every format says which part and why.
+TEST(Grade, AMutantEarnsThePartsOfAScenarioItGetsRight) {
+  GradeRun run = grade("close --server " + bin("mutants/mutant-linger-not-set") + " -j 2", "parts");
+  ASSERT_EQ(run.exit_status, 0) << run.output;
+  json gradescope = read_json(run.folder / "results.json");
+  EXPECT_EQ(gradescope["score"], 95) << gradescope.dump(2);
+  bool seen = false;
+  for (const json& test : gradescope["tests"]) {
+    if (test["name"].get<std::string>().rfind("linger", 0) != 0) continue;
+    seen = true;
+    EXPECT_EQ(test["score"], 7) << test.dump(2);
+    EXPECT_EQ(test["max_score"], 12) << test.dump(2);
+    EXPECT_EQ(test["status"], "failed") << test.dump(2);
+    const std::string output = test["output"];
+    EXPECT_NE(output.find("- data-and-fin (5 points): earned."), std::string::npos) << output;
+    EXPECT_NE(output.find("- others-served (2 points): earned."), std::string::npos) << output;
+    EXPECT_NE(output.find("- close-blocks (5 points): Expected the server's close() with "
+                          "SO_LINGER {1, 1} to block"),
+              std::string::npos)
+        << output;
+  }
+  EXPECT_TRUE(seen) << gradescope.dump(2);
+  json report = read_json(run.folder / "report.json");
+  for (const json& scenario : report["grade"]["scenarios"]) {
+    if (scenario["scenario"] != "linger") continue;
+    ASSERT_EQ(scenario["parts"].size(), 3u) << scenario.dump(2);
+    EXPECT_EQ(scenario["parts"][0]["name"], "data-and-fin");  // in the scenario's order
+    EXPECT_EQ(scenario["parts"][2]["name"], "close-blocks");
+    EXPECT_EQ(scenario["parts"][2]["points"], 0);
+  }
+  EXPECT_NE(run.output.find("parts:    data-and-fin passed, others-served passed, close-blocks "
+                            "FAILED"),
+            std::string::npos)
+      << run.output;
+  expect_consumers_accept(run.folder);
+  if (!::testing::Test::HasFailure()) fs::remove_all(run.folder);
+}
+
 TEST(Grade, TheSameProgramGetsTheSameScoreEveryTime) {
   for (const char* program :
        {"ref-close", "mutants/mutant-close-with-unread-input", "mutants/mutant-linger-not-set"}) {

@@ -11,7 +11,9 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <pugixml.hpp>
+#include <stdexcept>
 #include <string>
 
 #include "harness/engine/lab_manifest.hpp"
@@ -240,6 +242,125 @@ TEST_F(GradeRender, CompilerOutputThatIsNotCleanTextStillMakesValidFiles) {
   EXPECT_TRUE(contains(gradescope, "server.cpp:3:1: error: stray")) << gradescope;
   EXPECT_FALSE(contains(gradescope, "\x1b")) << gradescope;
   EXPECT_TRUE(contains(gradescope, "caf\xc3\xa9 \xe2\x80\x98quoted\xe2\x80\x99")) << gradescope;
+}
+
+// The close lab's linger entry has parts (5 + 2 + 5 points). `parts`: the outcomes the run
+// recorded; `whole`: a failure outside every part.
+ScenarioResult& failed_linger(RunReport& report, std::vector<PartResult> parts,
+                              std::optional<Finding> whole = std::nullopt) {
+  for (ScenarioResult& result : report.results) {
+    if (result.scenario != "linger") continue;
+    result.verdict = Verdict::failed;
+    result.parts = std::move(parts);
+    result.whole_failure = whole;
+    result.finding = whole ? *whole : Finding{};
+    for (const PartResult& part : result.parts)
+      if (!part.passed && !whole) result.finding = part.finding;
+    return result;
+  }
+  throw std::logic_error("the close lab has no linger scenario");
+}
+
+const Finding kNoBlock{"close() with SO_LINGER {1, 1} to block for about 1 s",
+                       "the longest wait was 1 ms: close() did not block",
+                       "No wait means SO_LINGER was not set."};
+
+const GradedScenario& graded_linger(const Grade& grade) {
+  for (const GradedScenario& graded : grade.scenarios)
+    if (graded.rubric->scenario == "linger") return graded;
+  throw std::logic_error("no linger in the grade");
+}
+
+TEST_F(GradeRender, AScenarioWithPartsEarnsEachPartThatPassed) {
+  run("netns");
+  failed_linger(
+      report_,
+      {{"data-and-fin", true, {}}, {"others-served", true, {}}, {"close-blocks", false, kNoBlock}});
+  Grade grade = grade_run(report_, manifest_);
+  const GradedScenario& linger = graded_linger(grade);
+  EXPECT_EQ(linger.status, GradeStatus::failed);
+  EXPECT_EQ(linger.points, 7);
+  EXPECT_EQ(linger.max_points, 12);
+  EXPECT_EQ(grade.points, 95);
+  EXPECT_EQ(grade.categories.at("closing").points, 71);
+  ASSERT_EQ(linger.parts.size(), 3u);
+  for (const GradedPart& part : linger.parts) {
+    if (part.name == "close-blocks") {
+      EXPECT_EQ(part.points, 0);
+      EXPECT_TRUE(contains(part.reason, "close() did not block")) << part.reason;
+    } else {
+      EXPECT_EQ(part.points, part.max_points) << part.name;
+      EXPECT_EQ(part.reason, "") << part.name;
+    }
+  }
+  EXPECT_TRUE(contains(linger.reason, "Earned 7 points of 12 points")) << linger.reason;
+  EXPECT_TRUE(contains(linger.reason,
+                       "- close-blocks (5 points): Expected close() with "
+                       "SO_LINGER {1, 1} to block"))
+      << linger.reason;
+  EXPECT_TRUE(contains(linger.reason, "- data-and-fin (5 points): earned.")) << linger.reason;
+
+  write_every_format(grade);
+  expect_every_schema_holds();
+  json gradescope = json_of(file("gradescope"));
+  EXPECT_EQ(gradescope["score"], 95);
+  bool seen = false;
+  for (const json& test : gradescope["tests"]) {
+    if (!contains(test["name"], "linger")) continue;
+    seen = true;
+    EXPECT_EQ(test["score"], 7) << test;
+    EXPECT_EQ(test["max_score"], 12) << test;
+    EXPECT_EQ(test["status"], "failed") << test;
+    EXPECT_TRUE(contains(test["output"], "close() did not block")) << test;
+  }
+  EXPECT_TRUE(seen) << gradescope.dump(2);
+  json own = json_of(file("json"))["grade"];
+  for (const json& scenario : own["scenarios"]) {
+    if (scenario["scenario"] != "linger") {
+      EXPECT_EQ(scenario["parts"].size(), 0u) << scenario;
+      continue;
+    }
+    EXPECT_EQ(scenario["points"], 7);
+    EXPECT_EQ(scenario["parts"].size(), 3u) << scenario;
+  }
+  EXPECT_TRUE(contains(text_of(file("autolab")), "\"closing\":71.0")) << text_of(file("autolab"));
+  EXPECT_NEAR(json_of(file("prairielearn"))["score"].get<double>(), 0.95, 1e-9);
+  ConsumerVerdict prove = prove_verdict(file("tap"));
+  EXPECT_NE(prove.exit_status, 0) << prove.output;  // linger is not ok: it lost points
+}
+
+TEST_F(GradeRender, AFailureOutsideThePartsLosesThemAll) {
+  run("netns");
+  Finding crash{"the server to keep running", "it was killed by SIGSEGV",
+                "A crash ends every connection."};
+  failed_linger(report_, {{"data-and-fin", true, {}}}, crash);
+  Grade grade = grade_run(report_, manifest_);
+  const GradedScenario& linger = graded_linger(grade);
+  EXPECT_EQ(linger.points, 0);
+  EXPECT_EQ(grade.points, 88);
+  for (const GradedPart& part : linger.parts) {
+    EXPECT_EQ(part.points, 0) << part.name;
+    EXPECT_TRUE(contains(part.reason,
+                         "lost with the whole scenario: Expected the server to keep "
+                         "running; it was killed by SIGSEGV."))
+        << part.reason;
+  }
+  write_every_format(grade);
+  expect_every_schema_holds();
+}
+
+TEST_F(GradeRender, APartNeverReachedIsLostAndSaysSo) {
+  run("netns");
+  failed_linger(report_, {{"data-and-fin", true, {}}, {"others-served", false, kNoBlock}});
+  Grade grade = grade_run(report_, manifest_);
+  const GradedScenario& linger = graded_linger(grade);
+  EXPECT_EQ(linger.points, 5);
+  bool said = false;
+  for (const GradedPart& part : linger.parts) {
+    if (part.name != "close-blocks") continue;
+    said = contains(part.reason, "not checked: the scenario ended before it reached this part");
+  }
+  EXPECT_TRUE(said) << linger.reason;
 }
 
 // Each consumer rejects a broken file: the checks above could fail.

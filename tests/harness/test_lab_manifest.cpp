@@ -1,6 +1,6 @@
 // A lab manifest is read exactly or refused with a message that names the file and the entry:
 // a checkpoint's scenarios, the rubric's points and visibility, every scenario of the lab in
-// exactly one checkpoint and one rubric entry.
+// exactly one checkpoint and one rubric entry, a rubric entry's parts exactly its scenario's.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -18,7 +18,10 @@ void nothing(ScenarioContext&) {}
 const Lab& test_lab() {
   static const bool registered = [] {
     register_scenario({.group = "manifest-test", .name = "first", .body = nothing});
-    register_scenario({.group = "manifest-test", .name = "second", .body = nothing});
+    register_scenario({.group = "manifest-test",
+                       .name = "second",
+                       .parts = {"delivered", "no-spin"},
+                       .body = nothing});
     return true;
   }();
   (void)registered;
@@ -68,7 +71,8 @@ LabManifest parsed(const std::string& text) {
 // The message of the error that `text` must be refused with.
 std::string refusal(const std::string& text) {
   try {
-    validate_lab_manifest(parsed(text), test_lab());
+    LabManifest manifest = parsed(text);
+    validate_lab_manifest(manifest, test_lab());
   } catch (const std::runtime_error& error) {
     return error.what();
   }
@@ -133,6 +137,64 @@ TEST(LabManifest, RefusesAVisibilityGradescopeDoesNotKnow) {
   odd.replace(odd.find("\"visible\""), 9, "\"secret\"");
   std::string message = refusal(kHeader + kCheckpoints + odd);
   EXPECT_NE(message.find("rubric entry 1: visibility 'secret'"), std::string::npos) << message;
+}
+
+// The second scenario's rubric entry with parts, in `parts` (TOML inline table).
+std::string with_parts(const std::string& parts, const std::string& points = "60") {
+  std::string rubric = kRubric;
+  rubric.replace(rubric.find("points = 60"), 11, "points = " + points + "\nparts = " + parts);
+  return kHeader + kCheckpoints + rubric;
+}
+
+TEST(LabManifest, ReadsPartsInTheScenariosOrder) {
+  LabManifest manifest = parsed(with_parts("{ no-spin = 20, delivered = 40 }"));
+  validate_lab_manifest(manifest, test_lab());
+  const std::vector<RubricPart>& parts = manifest.rubric[1].parts;
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].name, "delivered");  // the scenario declares it first
+  EXPECT_DOUBLE_EQ(parts[0].points, 40);
+  EXPECT_EQ(parts[1].name, "no-spin");
+  EXPECT_TRUE(manifest.rubric[0].parts.empty());
+}
+
+TEST(LabManifest, RefusesPartsThatDoNotAddUpToThePoints) {
+  std::string message = refusal(with_parts("{ delivered = 40, no-spin = 10 }"));
+  EXPECT_NE(message.find("rubric entry 2: its parts add up to 50 points, not the 60 of 'points'"),
+            std::string::npos)
+      << message;
+}
+
+TEST(LabManifest, RefusesAPartTheScenarioDoesNotHave) {
+  std::string message = refusal(with_parts("{ delivered = 40, no-spin = 10, fast = 10 }"));
+  EXPECT_NE(message.find("names part 'fast', which the scenario does not have (its parts are "
+                         "delivered no-spin)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(LabManifest, RefusesAPartLeftWithoutPoints) {
+  // A part missing from the rubric would fail without costing anything: it must be named.
+  std::string message = refusal(with_parts("{ delivered = 60 }"));
+  EXPECT_NE(message.find("gives no points to part 'no-spin' (give it 0 to mean none)"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(refusal(with_parts("{ delivered = 60, no-spin = 0 }")), "(accepted)");
+}
+
+TEST(LabManifest, RefusesPartsOnAScenarioWithoutParts) {
+  std::string rubric = kRubric;
+  rubric.replace(rubric.find("points = 40"), 11, "points = 40\nparts = { all = 40 }");
+  std::string message = refusal(kHeader + kCheckpoints + rubric);
+  EXPECT_NE(message.find("names part 'all', which the scenario does not have (it has none)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(LabManifest, RefusesPartsThatAreNotPoints) {
+  std::string message = refusal(with_parts("{ delivered = \"all\", no-spin = 20 }"));
+  EXPECT_NE(message.find("part 'delivered' must have a number of points, 0 or more"),
+            std::string::npos)
+      << message;
 }
 
 }  // namespace
