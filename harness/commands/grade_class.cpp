@@ -23,7 +23,7 @@
 
 #include "harness/commands/run_steps.hpp"
 #include "harness/engine/interruption.hpp"
-#include "harness/grade/grade_text.hpp"
+#include "harness/engine/number_text.hpp"
 #include "harness/process/child_spawn.hpp"
 #include "harness/process/supervised_process.hpp"
 #include "harness/sandbox/user_namespace.hpp"
@@ -140,8 +140,6 @@ std::string csv_field(const std::string& text) {
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
 }
-
-using detail::number_text;
 
 std::vector<std::string> categories_of(const LabManifest& manifest) {
   std::vector<std::string> categories;

@@ -1,5 +1,7 @@
 #include "harness/engine/lab_manifest.hpp"
 
+#include "harness/engine/number_text.hpp"
+
 // Debian's package has toml.h; the header-only release, toml.hpp.
 #if __has_include(<toml++/toml.hpp>)
 #include <toml++/toml.hpp>
@@ -66,12 +68,6 @@ const toml::array& tables(const toml::table& table, const std::string& key,
     bad(where, "needs [[" + key + "]] entries");
   }
   return *array;
-}
-
-std::string number_text(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
 }
 
 // `parts = { data-and-fin = 6, close-blocks = 4 }`: absent, or a table of points.

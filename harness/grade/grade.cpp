@@ -1,7 +1,8 @@
 #include "harness/grade/grade.hpp"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "harness/engine/number_text.hpp"
 
 namespace socklab::harness {
 
@@ -34,9 +35,7 @@ std::string failure_text(const ScenarioResult& result) {
 namespace {
 
 std::string points_text(double points) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g point%s", points, points == 1 ? "" : "s");
-  return text;
+  return number_text(points) + (points == 1 ? " point" : " points");
 }
 
 // A failed scenario whose rubric entry has parts: each part earns its points if its own check

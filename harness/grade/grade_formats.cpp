@@ -41,14 +41,14 @@ std::string grade_table(const Grade& grade) {
   for (const GradedScenario& graded : grade.scenarios) {
     char line[160];
     std::snprintf(line, sizeof line, "%-32s %3s/%-3s %s%s\n", graded.rubric->scenario.c_str(),
-                  detail::number_text(graded.points).c_str(),
-                  detail::number_text(graded.max_points).c_str(), graded.rubric->category.c_str(),
+                  number_text(graded.points).c_str(),
+                  number_text(graded.max_points).c_str(), graded.rubric->category.c_str(),
                   graded.status == GradeStatus::not_gradable ? "  (not gradable here)" : "");
     text += line;
   }
   for (const GradedScenario& graded : grade.scenarios) {
     if (graded.status != GradeStatus::failed) continue;
-    text += "\n-" + detail::number_text(graded.max_points - graded.points) + " " +
+    text += "\n-" + number_text(graded.max_points - graded.points) + " " +
             graded.rubric->scenario + ": " + graded.reason + "\n";
   }
   text += "\n" + detail::score_line(grade) + "\n" + detail::categories_text(grade);

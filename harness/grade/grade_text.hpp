@@ -5,11 +5,10 @@
 
 #include <string>
 
+#include "harness/engine/number_text.hpp"
 #include "harness/grade/grade.hpp"
 
 namespace socklab::harness::detail {
-
-std::string number_text(double value);  // %g: "10", "5.5"
 
 // One line: a directive or a description that spans lines would end the test line early.
 std::string one_line(std::string text);

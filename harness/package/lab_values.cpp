@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "harness/engine/number_text.hpp"
 #include "harness/package/package.hpp"
 
 namespace socklab::harness {
@@ -28,12 +29,6 @@ std::string checked(const std::string& word, const std::string& what, const LabM
                        "written into the package's scripts");
   }
   return word;
-}
-
-std::string number_text(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
 }
 
 }  // namespace

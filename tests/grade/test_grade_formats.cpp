@@ -1,10 +1,12 @@
 // socklab grade weighs a run's verdicts by the lab's rubric and writes the formats graders read:
 // the reference gets full marks, a mutant loses exactly the points of the scenario written for
-// its bug, a scenario that cannot run here leaves the maximum, and the same program gets the same
-// score every time. Every file is read back by the consumer a grader would use: results.json,
-// prairielearn.json, report.json and Autolab's last lines against their JSON Schemas
-// (python3-jsonschema), junit.xml against the JUnit schema (xmllint), TAP by Perl's TAP::Parser
-// (prove). A broken build is rendered in test_grade_render.cpp.
+// its bug (or, for a scenario graded part by part, the points of that part), and a scenario that
+// cannot run here leaves the maximum. (That the same program gets the same score every time is
+// tests/class's GradeDeterminism: 10 copies each of three programs.) Every file is read back by
+// the consumer a grader would use: results.json, prairielearn.json, report.json and Autolab's
+// last lines against their JSON Schemas (python3-jsonschema), junit.xml against the JUnit schema
+// (xmllint), TAP by Perl's TAP::Parser (prove). A broken build is rendered in
+// test_grade_render.cpp.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -40,26 +42,16 @@ GradeRun grade(const std::string& arguments, const std::string& tag) {
   fs::remove_all(run.folder);
   std::string command = bin("socklab") + " grade --out " + run.folder.string() + " " + arguments +
                         " --format json --format gradescope --format junit --format tap "
-                        "--format autolab --format prairielearn 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return run;
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) run.output.append(buffer, n);
-  int status = ::pclose(pipe);
-  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                        "--format autolab --format prairielearn";
+  CommandRun command_run = run_command(command);
+  run.exit_status = command_run.exit_status;
+  run.output = std::move(command_run.output);
   return run;
 }
 
 json read_json(const fs::path& file) {
   std::ifstream in(file);
   return json::parse(in, nullptr, false);
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 int prove_exit(const fs::path& tap, std::string& output) {
@@ -192,21 +184,6 @@ TEST(Grade, AMutantEarnsThePartsOfAScenarioItGetsRight) {
       << run.output;
   expect_consumers_accept(run.folder);
   if (!::testing::Test::HasFailure()) fs::remove_all(run.folder);
-}
-
-TEST(Grade, TheSameProgramGetsTheSameScoreEveryTime) {
-  for (const char* program :
-       {"ref-close", "mutants/mutant-close-with-unread-input", "mutants/mutant-linger-not-set"}) {
-    double first = -1;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      GradeRun run = grade("close --server " + bin(program) + " -j 2", "repeat");
-      ASSERT_EQ(run.exit_status, 0) << run.output;
-      double score = read_json(run.folder / "results.json")["score"].get<double>();
-      if (first < 0) first = score;
-      EXPECT_EQ(score, first) << program << ", attempt " << attempt + 1 << ":\n" << run.output;
-      fs::remove_all(run.folder);
-    }
-  }
 }
 
 TEST(Grade, AScenarioThatCannotRunHereLeavesTheMaximum) {

@@ -2,14 +2,14 @@
 // exit status, its output and the report.json it wrote.
 #pragma once
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "tests/support/command_run.hpp"
 
 namespace socklab::testing {
 
@@ -22,20 +22,18 @@ struct SocklabRun {
 // `socklab SUBCOMMAND ARGUMENTS` (check by default), its report in a fresh folder named
 // after `tag`.
 inline SocklabRun run_socklab(const std::string& arguments, const std::string& tag,
-                                    const std::string& subcommand = "check") {
+                              const std::string& subcommand = "check") {
   namespace fs = std::filesystem;
-  fs::path out = fs::temp_directory_path() / ("socklab-test-" + tag + "-" + std::to_string(::getpid()));
+  fs::path out =
+      fs::temp_directory_path() / ("socklab-test-" + tag + "-" + std::to_string(::getpid()));
   fs::remove_all(out);
   // --out first: `arguments` may end with `-- PROGRAM_ARGUMENTS`, which takes everything after it.
   std::string command = std::string(SOCKLAB_BIN_DIR) + "/socklab " + subcommand + " --out " +
-                        out.string() + " " + arguments + " 2>&1";
+                        out.string() + " " + arguments;
+  CommandRun command_run = run_command(command);
   SocklabRun run;
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return run;
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) run.output.append(buffer, n);
-  int status = ::pclose(pipe);
-  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.exit_status = command_run.exit_status;
+  run.output = std::move(command_run.output);
   std::ifstream report(out / "report.json");
   if (report) run.report = nlohmann::json::parse(report, nullptr, false);
   fs::remove_all(out);
