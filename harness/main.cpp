@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/commands/load_command.hpp"
 #include "harness/commands/package_command.hpp"
 #include "harness/commands/run_labs.hpp"
 #include "harness/commands/trace_commands.hpp"
@@ -228,6 +229,8 @@ int main(int argc, char** argv) {
   TraceCommands trace = add_trace_commands(app, show_options, diff_request);
   PackageOptions package_options;
   CLI::App* package_command = add_package_command(app, package_options);
+  LoadRequest load_request;
+  CLI::App* load_command = add_load_command(app, load_request);
   try {
     app.parse(own_argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -245,6 +248,7 @@ int main(int argc, char** argv) {
       return record(options, record_request.runs, record_request.check_only);
     if (trace.diff->parsed()) return trace_diff(diff_request.expected, diff_request.actual);
     if (package_command->parsed()) return run_package_command(package_options);
+    if (load_command->parsed()) return run_load_command(load_request);
     return check(options);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "socklab: %s\n", error.what());
