@@ -124,6 +124,11 @@ CLI::App* add_grade_command(CLI::App& app, CheckOptions& options, GradeRequest& 
       ->capture_default_str();
   command->add_flag("--no-netns", options.no_netns,
                     "loopback only: scenarios that need their own hosts are not gradable here");
+  command
+      ->add_option("--scenario", options.scenarios,
+                   "grade only this scenario (repeatable); the others are left out of the "
+                   "maximum, as not graded")
+      ->excludes(submissions);
   command->add_option(
       "--labs", options.labs_dir,
       "read the lab manifests (NN-LAB/lab.toml) from this folder, not socklab's copy");

@@ -120,6 +120,12 @@ int grade(const CheckOptions& given, const GradeRequest& request) {
   RunReport report = run_planned(jobs, options);
   if (report.interrupted) return 130;
   Grade graded = grade_run(report, *manifest);
+  if (!options.scenarios.empty()) {
+    // A partial grade on purpose (a TA re-grading one scenario): say so where the points went.
+    for (GradedScenario& scenario : graded.scenarios) {
+      if (!scenario.result) scenario.reason = "not graded: this grade covers only --scenario";
+    }
+  }
   graded.mode_reason = mode_reason;
   graded.build = build;
   return write_formats(graded, formats, options.out_dir);

@@ -131,8 +131,25 @@ int plan_jobs(const CheckOptions& options, std::vector<ScenarioJob>& jobs) {
       if (wanted) jobs.push_back({lab, spec, program});
     }
   }
+  // A misspelt --scenario must not quietly leave its scenario out of the run.
+  for (const std::string& name : options.scenarios) {
+    bool known = std::any_of(labs.begin(), labs.end(), [&](const Lab* lab) {
+      const auto specs = scenarios_of(*lab);
+      return std::any_of(specs.begin(), specs.end(),
+                         [&](const ScenarioSpec* spec) { return spec->name == name; });
+    });
+    if (!known) {
+      std::string choices;
+      for (const Lab* lab : labs) {
+        for (const ScenarioSpec* spec : scenarios_of(*lab)) choices += " " + spec->name;
+      }
+      return usage_error("no scenario named '" + name +
+                         "' in the chosen lab; its scenarios:" + choices);
+    }
+  }
   if (jobs.empty())
-    return usage_error("no scenario of that name in the chosen lab (see `socklab list`)");
+    return usage_error(
+        "no scenario of the chosen checkpoints in the chosen lab (see `socklab list`)");
   return 0;
 }
 
@@ -174,8 +191,9 @@ std::string prepare_process_or_loopback(CheckOptions& options,
       options.no_netns = true;
       fallback_reason = "network namespaces cannot be made here (" + sandbox.reason +
                         "), so socklab graded on loopback only";
-      std::fprintf(stderr, "socklab: %s; scenarios that need hosts of their own are not gradable "
-                           "here and leave the maximum.\n",
+      std::fprintf(stderr,
+                   "socklab: %s; scenarios that need hosts of their own are not gradable "
+                   "here and leave the maximum.\n",
                    fallback_reason.c_str());
     }
   }
@@ -270,7 +288,6 @@ RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& 
   if (!options.json_file.empty()) write_json_report(report, options.json_file);
   return report;
 }
-
 
 // The lab manifests, from --labs or socklab's own copy, read and checked before anything runs:
 // a manifest that names a scenario its lab lacks is a usage error, not a failed run.

@@ -210,6 +210,18 @@ TEST(Grade, AScenarioThatCannotRunHereLeavesTheMaximum) {
   if (!::testing::Test::HasFailure()) fs::remove_all(run.folder);
 }
 
+// --scenario re-grades one scenario; a misspelt one must not quietly drop out of the grade.
+TEST(Grade, AMisspeltScenarioIsAUsageErrorThatListsTheLabsScenarios) {
+  GradeRun run = grade("close --server " + bin("ref-close") + " --scenario linger --scenario lnger",
+                       "misspelt");
+  EXPECT_EQ(run.exit_status, 2) << run.output;
+  EXPECT_NE(run.output.find("no scenario named 'lnger' in the chosen lab; its scenarios: "
+                            "graceful-half-close graceful-quit"),
+            std::string::npos)
+      << run.output;
+  fs::remove_all(run.folder);
+}
+
 TEST(Grade, AnUnknownFormatIsAUsageError) {
   GradeRun run = grade("close --server " + bin("ref-close") + " --format html", "bad-format");
   EXPECT_EQ(run.exit_status, 2) << run.output;
