@@ -60,3 +60,10 @@ awk -v lab="$lab" -v n="$count" -v j="$jobs" -v start="$start" -v end="$end" -v 
 }'
 tail -n +2 "$work/out/grades.csv" | awk -F, '{print $NF}' | sort | uniq -c
 grep -v '"graded"' "$work/out/grades.csv" | tail -n +2 || true
+if $hostile; then
+  # Each hostile program's grade, and whether anything outlived the batch.
+  cat "$work/out/grades.csv"
+  sed -n '/## What to teach again/,/## Builds/p' "$work/out/summary.md"
+  echo "left behind: $(pgrep -fc "$work" || true) processes naming the batch's folder," \
+    "$(ls -d /tmp/socklab-build-* 2>/dev/null | wc -l) build folders"
+fi
