@@ -105,7 +105,10 @@ void run_inside(const ScenarioJob& job, const RunSettings& settings, ScenarioRes
   // A fork bomb's verdict replaces whatever its dying server made the scenario see first.
   auto report_fork_bomb = [&] {
     if (!fork_watch || fork_watch->tripped_at() == 0) return;
+    // Like a crash, the fork bomb explains whatever else failed: it is the verdict, and the
+    // failure that costs every part.
     result.verdict = Verdict::passed;
+    result.whole_failure.reset();
     record_failure(result, fork_bomb(fork_watch->tripped_at(), fork_watch->max_processes()));
   };
   server.emplace(SupervisedProcess::launch(launch));

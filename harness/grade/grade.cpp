@@ -38,8 +38,9 @@ std::string points_text(double points) {
   return number_text(points) + (points == 1 ? " point" : " points");
 }
 
-// A failed scenario whose rubric entry has parts: each part earns its points if its own check
-// passed. A failure outside every part (a crash, a check the parts depend on) loses them all.
+// A scenario whose rubric entry has parts: each part earns its points if its own check passed
+// (all of them when the scenario passed). A failure outside every part (a crash, a check the
+// parts depend on) loses them all.
 void grade_parts(const RubricEntry& entry, const ScenarioResult& result, GradedScenario& graded) {
   const bool whole = result.verdict == Verdict::failed && result.whole_failure.has_value();
   std::string lost_by_all;

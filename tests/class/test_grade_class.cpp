@@ -143,12 +143,24 @@ TEST_F(GradeClass, GradesEveryStudentWithTheScoreTheirProgramEarns) {
   ASSERT_EQ(grades.size(), 12u) << read_text(out() / "grades.csv");
   auto total = [&](const std::string& student) { return grades[student].at(1); };
   auto status = [&](const std::string& student) { return grades[student].back(); };
-  EXPECT_EQ(total("alice"), "100");
+  // Where a score is wrong, the reasons the student was given for every point lost.
+  auto lost = [&](const std::string& student) {
+    json results = json::parse(read_text(out() / student / "results.json"), nullptr, false);
+    std::string text = student + " lost points in:";
+    for (const json& test : results.value("tests", json::array())) {
+      if (test.value("score", 0.0) < test.value("max_score", 0.0))
+        text += "\n- " + test.value("name", "") + ": " + test.value("output", "").substr(0, 1500);
+    }
+    return text;
+  };
+  EXPECT_EQ(total("alice"), "100") << lost("alice");
   EXPECT_EQ(grades["alice"].at(2), "100");
   EXPECT_EQ(status("alice"), "graded");
-  EXPECT_EQ(total("frank"), "100");
-  EXPECT_EQ(total("mallory"), "100");  // its snooping is refused, its serving is right
-  EXPECT_EQ(total("bob"), "95");       // linger's close-blocks part (5 points), nothing else
+  EXPECT_EQ(total("frank"), "100") << lost("frank");
+  EXPECT_EQ(total("mallory"), "100")
+      << lost("mallory");  // its snooping is refused, its serving is right
+  EXPECT_EQ(total("bob"), "95") << lost(
+      "bob");  // linger's close-blocks part (5 points), nothing else
   for (const char* broken : {"does-not-compile", "missing-file"}) {
     EXPECT_EQ(total(broken), "0") << broken;
     EXPECT_EQ(grades[broken].at(2), "100") << broken;
