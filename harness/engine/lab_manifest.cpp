@@ -10,6 +10,7 @@
 #endif
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -194,7 +195,7 @@ LabManifest parse_lab_manifest(const std::string& toml_text, const std::string& 
     if (!entry.parts.empty()) {
       double sum = 0;
       for (const RubricPart& part : entry.parts) sum += part.points;
-      if (sum != entry.points) {
+      if (std::abs(sum - entry.points) > 1e-9) {  // 0.1 + 0.2 is not exactly 0.3
         bad(where, "its parts add up to " + number_text(sum) + " points, not the " +
                        number_text(entry.points) + " of 'points'");
       }
