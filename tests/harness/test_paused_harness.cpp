@@ -12,22 +12,15 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
+
+#include "tests/support/command_run.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-std::string text_of(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(PausedHarness, AHarnessStoppedForFiveSecondsDoesNotBlameTheServer) {
   fs::path out = fs::temp_directory_path() / ("socklab-paused-" + std::to_string(::getpid()));
@@ -51,7 +44,7 @@ TEST(PausedHarness, AHarnessStoppedForFiveSecondsDoesNotBlameTheServer) {
   for (int waited = 0; waited < 600 && ::waitpid(socklab, &status, WNOHANG) == 0; ++waited) {
     std::this_thread::sleep_for(100ms);  // up to 60 s; the scenario itself takes about 7 s here
   }
-  std::string output = text_of(log);
+  std::string output = socklab::testing::read_text(log);
   if (!WIFEXITED(status)) ::kill(socklab, SIGKILL), ::waitpid(socklab, &status, 0);
   fs::remove_all(out);
   fs::remove(log);
