@@ -104,9 +104,18 @@ class GradeClass : public ::testing::Test {
     batch_ = new CommandRun(run(command));
   }
 
+  // A failed test keeps the batch's folder (every student's logs and captures) for a look.
+  void TearDown() override {
+    if (HasFailure()) keep_ = true;
+  }
+
   static void TearDownTestSuite() {
     delete batch_;
-    fs::remove_all(root_);
+    if (keep_) {
+      std::printf("kept for inspection: %s\n", root_.c_str());
+    } else {
+      fs::remove_all(root_);
+    }
   }
 
   // The reference close server, preceded by an attempt to read two of alice's files: it
@@ -135,6 +144,7 @@ class GradeClass : public ::testing::Test {
 
   static inline fs::path root_;
   static inline CommandRun* batch_ = nullptr;
+  static inline bool keep_ = false;
 };
 
 TEST_F(GradeClass, GradesEveryStudentWithTheScoreTheirProgramEarns) {
