@@ -6,7 +6,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 
 #include "harness/process/process_tree.hpp"
@@ -28,12 +27,11 @@ namespace {
 // every program graded beside the bomb (a classmate's server, its socklab) is starved that long,
 // enough to miss a 3 s deadline. Measured: vmstat showed ~1000 runnable for 6 s at a time. A
 // real-time thread runs the moment it wakes, so the storm lasts one look. Only root may do
-// this; otherwise the highest nice allowed, and if not even that, the normal share.
+// this; otherwise it asks for nice -10, and if not even that, keeps the normal share.
 void run_ahead_of_the_program() {
   sched_param priority{};
   priority.sched_priority = 1;  // the lowest real-time priority is already ahead of every task
-  int error = ::pthread_setschedparam(::pthread_self(), SCHED_RR, &priority);
-  if (error == 0) return;
+  if (::pthread_setschedparam(::pthread_self(), SCHED_RR, &priority) == 0) return;
   // EPERM (not root, or RLIMIT_RTPRIO 0): try a better nice value (setpriority with a thread id
   // sets that thread's nice on Linux). Its EPERM or EACCES is ignored on purpose: the default
   // share still stops the bomb, only more slowly.
