@@ -78,6 +78,9 @@ void add_check_command(CLI::App& app, CheckOptions& options) {
   command->add_option("--out", options.out_dir, "folder for pcaps, logs and report.json")
       ->capture_default_str();
   command->add_option("--json", options.json_file, "also write the report as JSON here");
+  command->add_option("--html", options.html_file,
+                      "also write the report as one self-contained web page here (ladders "
+                      "inline; out/report.html is always written)");
   command->add_flag("--no-netns", options.no_netns,
                     "loopback only, no namespaces or capture (for locked-down machines)");
   command->add_option("--scenario", options.scenarios, "run only this scenario (repeatable)");
@@ -181,6 +184,9 @@ TraceCommands add_trace_commands(CLI::App& app, TraceShowOptions& show_options,
   show->add_option("--svg", show_options.svg_file, "also write the ladders as an SVG image");
   show->add_option("--connection", show_options.connection,
                    "show only this connection (1, 2, ...)");
+  show->add_option("--max-rows", show_options.max_rows,
+                   "at most this many rows per connection: the start and the end, the middle "
+                   "folded into one row (for slides and pages)");
   show->add_flag("--every-segment", show_options.every_segment,
                  "do not fold long stretches of plain data and ACKs");
   show->add_flag("--normalized", show_options.normalized,

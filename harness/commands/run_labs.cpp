@@ -20,6 +20,7 @@
 #include "harness/engine/run_plan.hpp"
 #include "harness/process/supervised_process.hpp"
 #include "harness/report/console_report.hpp"
+#include "harness/report/html_report.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/sandbox/net_namespace.hpp"
 #include "harness/sandbox/tcp_sysctls.hpp"
@@ -286,6 +287,9 @@ RunReport run_planned(const std::vector<ScenarioJob>& jobs, const CheckOptions& 
   fs::create_directories(settings.out_dir);
   write_json_report(report, settings.out_dir / "report.json");
   if (!options.json_file.empty()) write_json_report(report, options.json_file);
+  // Beside report.json, for a person: every feedback folder opens in a browser as it is.
+  write_html_report(report, settings.out_dir / "report.html");
+  if (!options.html_file.empty()) write_html_report(report, options.html_file);
   return report;
 }
 

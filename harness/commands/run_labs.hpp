@@ -16,6 +16,7 @@ struct CheckOptions {
   int jobs = 1;
   std::string out_dir = "out";
   std::string json_file;
+  std::string html_file;  // --html: the report as a web page here, beside out/.../report.html
   bool no_netns = false;
   std::vector<std::string> scenarios;
   int checkpoint = 0;    // run checkpoints 1..N of the lab's manifest; 0: every scenario

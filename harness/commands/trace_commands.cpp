@@ -71,7 +71,8 @@ int trace_show(const TraceShowOptions& options) {
   std::vector<std::size_t> numbers;
   for (std::size_t i = 0; i < connections.size(); ++i) {
     if (options.connection != 0 && options.connection != i + 1) continue;
-    write_text_ladder(std::cout, connections[i], i + 1, connections.size(), fold);
+    write_text_ladder(std::cout, connections[i], i + 1, connections.size(), fold,
+                      options.max_rows);
     if (options.svg_file.empty())
       continue;  // a large capture's connections are not copied for nothing
     shown.push_back(connections[i]);
@@ -79,7 +80,7 @@ int trace_show(const TraceShowOptions& options) {
   }
   if (!options.svg_file.empty()) {
     std::ofstream svg(options.svg_file);
-    write_svg_ladder(svg, shown, numbers, connections.size(), fold);
+    write_svg_ladder(svg, shown, numbers, connections.size(), fold, options.max_rows);
     svg.close();  // the last bytes are written here: check after it
     if (!svg) {
       std::fprintf(stderr, "socklab: cannot write %s: %s\n", options.svg_file.c_str(),

@@ -11,6 +11,7 @@ struct TraceShowOptions {
   std::string svg_file;          // also write the ladders as SVG here
   std::size_t connection = 0;    // 1-based; 0 shows every connection
   bool every_segment = false;    // no folding of uneventful stretches
+  std::size_t max_rows = 0;      // --max-rows: rows per connection at most (0: all)
   bool normalized = false;       // instead of ladders: the normalized trace (.trace form)
   bool analysis_fields = false;  // instead of ladders: "frame<TAB>tcp.analysis fields" lines
 };

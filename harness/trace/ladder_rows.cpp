@@ -15,8 +15,10 @@ constexpr std::size_t kKeptAtEachEnd = 3;
 }  // namespace
 
 std::string FoldedStretch::text() const {
-  return fmt::format("{} segments in {:.3f} s: client sent {} bytes, server {}", segments, seconds,
-                     client_bytes, server_bytes);
+  std::string text = fmt::format("{} segments in {:.3f} s: client sent {} bytes, server {}",
+                                 segments, seconds, client_bytes, server_bytes);
+  if (flagged > 0) text += fmt::format(" ({} flagged, not shown)", flagged);
+  return text;
 }
 
 std::vector<LadderRow> ladder_rows(const TcpConnection& connection, std::size_t fold_longer_than) {
@@ -47,6 +49,38 @@ std::vector<LadderRow> ladder_rows(const TcpConnection& connection, std::size_t 
     at = run_end + 1;
   }
   return rows;
+}
+
+std::vector<LadderRow> capped_rows(std::vector<LadderRow> rows, std::size_t max_rows) {
+  // Fewer than 3 rows could not keep both ends around the folded one.
+  if (max_rows < 3 || rows.size() <= max_rows) return rows;
+  std::size_t tail = (max_rows - 1) / 3, head = max_rows - 1 - tail;
+  LadderRow cut;
+  const TcpSegment* before = nullptr;  // the last segment shown above the cut
+  const TcpSegment* after = nullptr;   // and the first below it
+  for (std::size_t i = head; i-- > 0 && before == nullptr;)
+    if (rows[i].segment != nullptr) before = &rows[i].segment->segment;
+  for (std::size_t i = rows.size() - tail; i < rows.size() && after == nullptr; ++i)
+    if (rows[i].segment != nullptr) after = &rows[i].segment->segment;
+  for (std::size_t i = head; i < rows.size() - tail; ++i) {
+    const LadderRow& row = rows[i];
+    if (row.segment == nullptr) {
+      cut.folded.segments += row.folded.segments;
+      cut.folded.client_bytes += row.folded.client_bytes;
+      cut.folded.server_bytes += row.folded.server_bytes;
+      cut.folded.flagged += row.folded.flagged;
+      continue;
+    }
+    ++cut.folded.segments;
+    (row.segment->from == Side::client ? cut.folded.client_bytes : cut.folded.server_bytes) +=
+        row.segment->segment.payload_bytes;
+    if (eventful(*row.segment)) ++cut.folded.flagged;
+  }
+  if (before != nullptr && after != nullptr) cut.folded.seconds = after->time - before->time;
+  std::vector<LadderRow> capped(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(head));
+  capped.push_back(cut);
+  capped.insert(capped.end(), rows.end() - static_cast<std::ptrdiff_t>(tail), rows.end());
+  return capped;
 }
 
 std::string flag_names(const TcpSegment& segment) {

@@ -16,6 +16,9 @@ struct FoldedStretch {
   double seconds = 0;
   std::uint64_t client_bytes = 0;  // payload the client sent in the stretch
   std::uint64_t server_bytes = 0;
+  // Segments with SYN, FIN, RST or an analysis flag inside the stretch: only a ladder cut to a
+  // height (capped_rows) hides those, and then its folded row says how many it hid.
+  std::size_t flagged = 0;
   std::string text() const;  // "1234 segments in 0.120 s: client sent 524288 bytes, server 0"
 };
 
@@ -30,6 +33,12 @@ inline constexpr std::size_t kDefaultFoldLongerThan = 12;
 // Runs longer than `fold_longer_than` segments without SYN, FIN, RST or any analysis flag keep
 // their first and last three rows; the middle becomes one folded row. 0 folds nothing.
 std::vector<LadderRow> ladder_rows(const TcpConnection& connection, std::size_t fold_longer_than);
+
+// At most `max_rows` rows (0: no limit), for pages and slides where a bulk transfer's thousands
+// of rows would be unreadable: the first two thirds and the last third are kept, where the
+// handshake and the close are, and the rows between become one folded row that counts the
+// flagged segments it hides.
+std::vector<LadderRow> capped_rows(std::vector<LadderRow> rows, std::size_t max_rows);
 
 // "SYN ACK  seq 0  ack 1  win 65160  mss 1460 sack ts ws 7  [TCP Dup ACK]": what an arrow
 // carries, Wireshark's words for the analysis.

@@ -228,7 +228,7 @@ std::string xml_escaped(std::string_view text) {
 
 void write_svg_ladder(std::ostream& out, const std::vector<TcpConnection>& connections,
                       const std::vector<std::size_t>& numbers, std::size_t total_connections,
-                      std::size_t fold_longer_than) {
+                      std::size_t fold_longer_than, std::size_t max_rows) {
   if (numbers.size() != connections.size()) {
     throw std::invalid_argument("write_svg_ladder: one number is needed per connection");
   }
@@ -236,7 +236,7 @@ void write_svg_ladder(std::ostream& out, const std::vector<TcpConnection>& conne
   std::vector<std::vector<LadderRow>> rows_of;
   int height = kLegendHeight + (connections.empty() ? kHeaderHeight : 0);
   for (const TcpConnection& connection : connections) {
-    rows_of.push_back(ladder_rows(connection, fold_longer_than));
+    rows_of.push_back(capped_rows(ladder_rows(connection, fold_longer_than), max_rows));
     height += block_height(rows_of.back());
   }
   write_document_start(out, height);

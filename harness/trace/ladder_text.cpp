@@ -21,12 +21,12 @@ std::string arrow(const std::string& label, bool to_the_right) {
 }  // namespace
 
 void write_text_ladder(std::ostream& out, const TcpConnection& connection, std::size_t number,
-                       std::size_t count, std::size_t fold_longer_than) {
+                       std::size_t count, std::size_t fold_longer_than, std::size_t max_rows) {
   out << fmt::format("connection {} of {}: {}\n  {}\n", number, count, connection.title(),
                      connection_summary(connection));
   out << fmt::format("{:>10} {:>7}  client{:>{}}\n", "time (s)", "frame", "server",
                      kArrowWidth - 3);
-  for (const LadderRow& row : ladder_rows(connection, fold_longer_than)) {
+  for (const LadderRow& row : capped_rows(ladder_rows(connection, fold_longer_than), max_rows)) {
     if (row.segment == nullptr) {
       out << fmt::format("{:>10} {:>7}  |{:^{}}|\n", "", "",
                          ". . . " + row.folded.text() + " . . .", kArrowWidth);

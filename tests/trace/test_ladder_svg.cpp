@@ -181,6 +181,30 @@ TEST(LadderSvg, FoldsARunLongerThanTheLimitIntoOneRowWithDashedLines) {
   EXPECT_GT(count(folded, "stroke-dasharray"), count(every_segment, "stroke-dasharray"));
 }
 
+TEST(LadderSvg, CutsALadderToAHeightWithOneRowThatCountsWhatItHides) {
+  Capture capture;
+  capture.handshake();
+  for (std::uint32_t i = 0; i < 20; ++i) {
+    std::uint8_t flags = i == 10 ? (TH_FIN | TH_ACK) : TH_ACK;
+    capture.client(flags, 1001 + 100 * i, 5001, 100);
+  }
+  std::vector<TcpConnection> connections = capture.connections();
+  std::ostringstream out;
+  // 23 rows with no folding, cut to 10: the first 6 (the handshake and three data segments)
+  // and the last 3 are kept; the 14 between, the FIN among them, become one row.
+  write_svg_ladder(out, connections, {1}, 1, 0, 10);
+  std::string cut = out.str();
+  EXPECT_NE(cut.find(". . . 14 segments in 0.015 s: client sent 1400 bytes, server 0 ("),
+            std::string::npos)
+      << cut;
+  EXPECT_NE(cut.find("flagged, not shown) . . ."), std::string::npos);
+  EXPECT_LT(count(cut, "<line "), count(svg_of(connections, 0), "<line "));
+  // A limit the ladder fits in changes nothing.
+  std::ostringstream roomy;
+  write_svg_ladder(roomy, connections, {1}, 1, 0, 23);
+  EXPECT_EQ(roomy.str(), svg_of(connections, 0));
+}
+
 TEST(LadderSvg, TitlesEachConnectionWithTheNumberItWasGiven) {
   Capture capture;
   capture.handshake();
