@@ -64,8 +64,9 @@ TEST_P(HighWater, BoundsServerMemoryWhileAClientSendsWithoutReading) {
   // VmHWM is never below the current RSS, and the kernel also records the peak when memory is
   // given back, so together with the reading above it covers both phases. A correct server adds
   // to its baseline the mark (64 KiB) plus what one read brings in on top of it (the references
-  // read into a buffer that may grow to 512 KiB before it gives memory back, and a 64 KiB stack
-  // area) plus allocator slack: measured at 1.5 MiB for every reference, 2.1 MiB under ASan. A
+  // read into their Buffer, which keeps a large capacity until a fill no longer needs it, and a
+  // 64 KiB stack area while less than 256 KiB is free) plus allocator slack: measured at 1.5 MiB
+  // for every reference, 2.1 MiB under ASan, before Buffer kept large capacities (issue 10). A
   // server that ignores the mark reads all that reaches it: measured at 6.8 MiB or more (7.3
   // under ASan), since the kernel's send buffer takes only part of its output. 4 MiB leaves a
   // margin of about 2 MiB on either side.

@@ -97,13 +97,30 @@ TEST(Buffer, KeepsTheMemoryOfASmallBufferWhenEmptied) {
   EXPECT_EQ(buffer.capacity(), capacity);
 }
 
-TEST(Buffer, GivesBackTheMemoryOfALargeBufferWhenEmptied) {
+TEST(Buffer, KeepsTheMemoryOfALargeBufferWhileEachMessageNeedsIt) {
+  // Memory given back is faulted in again page by page for the next message (about 130 page
+  // faults for 512 KiB), so a connection carrying large messages one after another keeps it.
+  Buffer buffer;
+  buffer.append(pattern(2 * Buffer::kKeepCapacity));
+  buffer.clear();
+  std::size_t capacity = buffer.capacity();
+  ASSERT_GT(capacity, Buffer::kKeepCapacity);
+  buffer.append(pattern(2 * Buffer::kKeepCapacity, 1));
+  EXPECT_EQ(buffer.capacity(), capacity) << "the second message grew the buffer again";
+  buffer.clear();
+  EXPECT_EQ(buffer.capacity(), capacity);
+}
+
+TEST(Buffer, GivesBackTheMemoryOfALargeBufferOnceAFillNoLongerNeedsIt) {
+  // The burst is over when the buffer fills and empties without needing its large memory.
   Buffer buffer;
   buffer.append(pattern(Buffer::kKeepCapacity + 1));
   ASSERT_GT(buffer.capacity(), Buffer::kKeepCapacity);
   buffer.consume(Buffer::kKeepCapacity);
   EXPECT_GT(buffer.capacity(), Buffer::kKeepCapacity) << "one byte is still readable";
   buffer.consume(1);
+  buffer.append("PING\r\n");
+  buffer.consume(6);
   EXPECT_EQ(buffer.capacity(), 0u);
 }
 
@@ -164,6 +181,25 @@ TEST(Buffer, ReadFromTakesItsFreeSpacePlusTheStackAreaInOneCall) {
   }
   EXPECT_LE(calls, 4) << "each call after the first also has the grown buffer's free space";
   EXPECT_EQ(buffer.readable(), sent);
+}
+
+TEST(Buffer, ReadFromDoesNotGrowABufferThatHasPlentyOfFreeSpace) {
+  // A large buffer is kept while messages need it. If every read also took the stack area on
+  // top of the free space, a flood would make each read fill, and grow, what the last one grew.
+  Buffer buffer;
+  buffer.append(pattern(2 * Buffer::kKeepCapacity));
+  buffer.clear();
+  const std::size_t capacity = buffer.capacity();
+  ASSERT_GT(capacity, Buffer::kKeepCapacity);
+  SocketPair pair = make_socket_pair();
+  set_buffer_size(pair.peer.get(), SO_SNDBUF, 4 * 1024 * 1024);
+  const std::string flood = pattern(capacity + Buffer::kStackReadSize);
+  ASSERT_EQ(send_without_blocking(pair.peer.get(), flood), flood.size());
+  IoResult result = buffer.read_from(pair.ours.get());
+  ASSERT_EQ(result.status, IoStatus::transferred);
+  EXPECT_EQ(result.bytes, capacity) << "one read takes the free space and no more";
+  EXPECT_EQ(buffer.capacity(), capacity);
+  EXPECT_TRUE(buffer.readable() == std::string_view(flood).substr(0, capacity));
 }
 
 TEST(Buffer, ReadFromReportsWouldBlockOnAnEmptyNonBlockingSocket) {

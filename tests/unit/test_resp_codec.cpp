@@ -178,6 +178,49 @@ TEST(RespCodec, WaitsForTheNewlineOfAnInlineRequestAtTheLimit) {
   EXPECT_EQ(exchange.verdict, CodecVerdict::keep_open);
 }
 
+// The line limit counts the bytes before the '\n', its '\r' included. A server that applied
+// it only while waiting for the '\n' would refuse a long line that arrived in two reads and
+// accept the same line read at once, which the Codec contract forbids.
+TEST(RespCodec, RefusesAnInlineLineOverTheLimitHoweverItIsSplit) {
+  const std::string line = "ECHO " + std::string(RespCodec::kMaxInlineBytes - 5, 'x') + "\r";
+  const std::string refused = "-ERR Protocol error: too big inline request\r\n";
+  EXPECT_EQ(feed({line + "\n"}).reply, refused) << "read at once";
+  EXPECT_EQ(feed({line, "\n"}).reply, refused) << "the '\\n' read on its own";
+}
+
+TEST(RespCodec, AcceptsAnInlineLineAtTheLimitHoweverItIsSplit) {
+  const std::string payload(RespCodec::kMaxInlineBytes - 6, 'x');
+  const std::string line = "ECHO " + payload + "\r";
+  const std::string reply = "$" + std::to_string(payload.size()) + "\r\n" + payload + "\r\n";
+  EXPECT_EQ(feed({line + "\n"}).reply, reply) << "read at once";
+  EXPECT_EQ(feed({line, "\n"}).reply, reply) << "the '\\n' read on its own";
+}
+
+TEST(RespCodec, RefusesAMultibulkCountLineOverTheLimitHoweverItIsSplit) {
+  // Leading zeros make a long line that is still a valid number: only the limit refuses it.
+  const std::string header = "*" + std::string(RespCodec::kMaxInlineBytes, '0') + "1";
+  const std::string refused = "-ERR Protocol error: too big mbulk count string\r\n";
+  EXPECT_EQ(feed({header + "\r\n$4\r\nPING\r\n"}).reply, refused) << "read at once";
+  EXPECT_EQ(feed({header, "\r\n$4\r\nPING\r\n"}).reply, refused) << "the CRLF read apart";
+}
+
+TEST(RespCodec, RefusesABulkCountLineOverTheLimitHoweverItIsSplit) {
+  const std::string length_line = "$" + std::string(RespCodec::kMaxInlineBytes, '0') + "4";
+  const std::string refused = "-ERR Protocol error: too big bulk count string\r\n";
+  EXPECT_EQ(feed({"*1\r\n" + length_line + "\r\nPING\r\n"}).reply, refused) << "read at once";
+  EXPECT_EQ(feed({"*1\r\n" + length_line, "\r\nPING\r\n"}).reply, refused) << "the CRLF read apart";
+}
+
+TEST(RespCodec, GivesTheSameReplyForEverySplitOfARequestWithManyArguments) {
+  // The parser keeps its place inside a request between reads; every split must resume there.
+  expect_every_split_gives(
+      "*4\r\n$4\r\nPING\r\n$1\r\na\r\n$0\r\n\r\n$2\r\nbc\r\n"
+      "PING \t a\t b  c\r\n*2\r\n$4\r\nECHO\r\n$3\r\nxyz\r\n",
+      "-ERR wrong number of arguments for 'ping' command\r\n"
+      "-ERR wrong number of arguments for 'ping' command\r\n"
+      "$3\r\nxyz\r\n");
+}
+
 TEST(RespCodec, RefusesABulkLengthAboveTheRequestLimit) {
   Exchange exchange = feed({"*2\r\n$4\r\nECHO\r\n$1025\r\n"}, 1024);
   EXPECT_EQ(exchange.reply, "-ERR Protocol error: invalid bulk length\r\n");
