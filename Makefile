@@ -2,7 +2,7 @@
 # needs first (scripts/install-deps), so a fresh Debian or Ubuntu machine needs nothing else.
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-default test-sanitize clean
+.PHONY: all deps build demo test test-default test-sanitize bench clean
 
 all: build
 
@@ -27,6 +27,14 @@ test-sanitize: deps
 	cmake --preset sanitize
 	cmake --build --preset sanitize -j $(JOBS)
 	ctest --preset sanitize -j 2
+
+# The reference servers against each other (idle connections: bench/results/scaling*) and
+# against redis-server and memcached (bench/results/peers*), summed up in bench/RESULTS.md.
+# About 3 + 3 minutes on a 2-core machine (measured: 5.5 min); server on core 0, load on core 1.
+bench: build
+	scripts/install-deps bench
+	build/bin/socklab bench scaling
+	build/bin/socklab bench peers
 
 clean:
 	rm -rf build build-sanitize out

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/commands/bench_command.hpp"
 #include "harness/commands/load_command.hpp"
 #include "harness/commands/package_command.hpp"
 #include "harness/commands/run_labs.hpp"
@@ -242,6 +243,8 @@ int main(int argc, char** argv) {
   CLI::App* package_command = add_package_command(app, package_options);
   LoadRequest load_request;
   CLI::App* load_command = add_load_command(app, load_request);
+  BenchRequest bench_request;
+  CLI::App* bench_command = add_bench_command(app, bench_request);
   try {
     app.parse(own_argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -260,6 +263,7 @@ int main(int argc, char** argv) {
     if (trace.diff->parsed()) return trace_diff(diff_request.expected, diff_request.actual);
     if (package_command->parsed()) return run_package_command(package_options);
     if (load_command->parsed()) return run_load_command(load_request);
+    if (bench_command->parsed()) return run_bench_command(bench_request, server_arguments);
     return check(options);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "socklab: %s\n", error.what());

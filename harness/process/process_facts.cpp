@@ -48,7 +48,7 @@ int open_descriptors(pid_t pid) {
 
 }  // namespace
 
-ProcessFacts SupervisedProcess::facts() const {
+ProcessFacts SupervisedProcess::facts(bool count_descriptors) const {
   ProcessFacts facts;
   if (pid_ <= 0 || exit_status_ || stop_result_) return facts;
   auto stat = detail::read_proc_stat(pid_);
@@ -60,7 +60,7 @@ ProcessFacts SupervisedProcess::facts() const {
                       static_cast<double>(ticks_per_second);
   facts.threads = stat->threads;
   facts.rss_bytes = resident_bytes(pid_);
-  facts.open_fds = open_descriptors(pid_);
+  if (count_descriptors) facts.open_fds = open_descriptors(pid_);
   return facts;
 }
 

@@ -1,0 +1,127 @@
+#include "harness/bench/peers_summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <stdexcept>
+
+namespace socklab::bench {
+namespace {
+
+struct PairedFigures {
+  std::vector<double> subject_rps, baseline_rps, rps_ratio;
+  std::vector<double> subject_cpu, baseline_cpu, cpu_ratio;
+};
+
+// Every ref-vs-redis row that `pick` accepts must satisfy `holds`; the evidence names the row
+// farthest from it.
+TargetVerdict judge(const std::string& target, const std::vector<RatioRow>& rows,
+                    const std::function<bool(const RatioRow&)>& pick,
+                    const std::function<double(const RatioRow&)>& value, double limit,
+                    bool at_least) {
+  TargetVerdict verdict{target, true, ""};
+  const RatioRow* worst = nullptr;
+  for (const RatioRow& row : rows) {
+    if (row.subject != PeerServer::ref_epoll_et || row.baseline != PeerServer::redis_server ||
+        row.config.client != PeerClient::redis_benchmark || !pick(row)) {
+      continue;
+    }
+    const bool holds = at_least ? value(row) >= limit : value(row) <= limit;
+    if (!holds) verdict.met = false;
+    if (worst == nullptr || (at_least ? value(row) < value(*worst) : value(row) > value(*worst))) {
+      worst = &row;
+    }
+  }
+  if (worst == nullptr) return {target, false, "not measured"};
+  verdict.evidence =
+      fmt::format("{} {} -P {} -c {}: {:.2f}x", verdict.met ? "closest" : "worst",
+                  worst->config.test, worst->config.pipeline, worst->config.clients, value(*worst));
+  return verdict;
+}
+
+}  // namespace
+
+PeerSpread peer_spread(std::vector<double> values) {
+  if (values.empty()) throw std::invalid_argument("peer_spread: no values");
+  std::sort(values.begin(), values.end());
+  const std::size_t middle = values.size() / 2;
+  const double median =
+      values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  return {median, values.front(), values.back()};
+}
+
+std::optional<RatioRow> ratio_row(const std::vector<PeerSample>& samples, const PeerConfig& config,
+                                  PeerServer subject, PeerServer baseline) {
+  // Repetition -> that repetition's sample of each server.
+  std::map<int, std::pair<const PeerSample*, const PeerSample*>> by_repetition;
+  for (const PeerSample& sample : samples) {
+    if (!(sample.run.config == config)) continue;
+    if (sample.run.server == subject) by_repetition[sample.run.repetition].first = &sample;
+    if (sample.run.server == baseline) by_repetition[sample.run.repetition].second = &sample;
+  }
+  PairedFigures figures;
+  for (const auto& [repetition, pair] : by_repetition) {
+    const auto& [ours, theirs] = pair;
+    if (ours == nullptr || theirs == nullptr) continue;  // an unfinished repetition
+    figures.subject_rps.push_back(ours->requests_per_second);
+    figures.baseline_rps.push_back(theirs->requests_per_second);
+    figures.rps_ratio.push_back(ours->requests_per_second / theirs->requests_per_second);
+    figures.subject_cpu.push_back(ours->cpu_us_per_request);
+    figures.baseline_cpu.push_back(theirs->cpu_us_per_request);
+    // A run too short for one CPU tick of /proc reads as 0 µs: no ratio from that pair.
+    if (theirs->cpu_us_per_request > 0) {
+      figures.cpu_ratio.push_back(ours->cpu_us_per_request / theirs->cpu_us_per_request);
+    }
+  }
+  if (figures.rps_ratio.empty()) return std::nullopt;
+  RatioRow row{config,
+               subject,
+               baseline,
+               peer_spread(figures.subject_rps),
+               peer_spread(figures.baseline_rps),
+               peer_spread(figures.rps_ratio),
+               peer_spread(figures.subject_cpu),
+               peer_spread(figures.baseline_cpu),
+               {}};
+  if (!figures.cpu_ratio.empty()) row.cpu_ratio = peer_spread(figures.cpu_ratio);
+  return row;
+}
+
+std::vector<RatioRow> peers_ratio_rows(const std::vector<PeerSample>& samples) {
+  std::vector<RatioRow> rows;
+  const std::vector<PeerGroup> groups = peer_groups();
+  for (const PeerGroup& group : groups) {
+    auto row = ratio_row(samples, group.config, PeerServer::ref_epoll_et, PeerServer::redis_server);
+    if (row) rows.push_back(*row);
+  }
+  for (const PeerGroup& group : groups) {
+    if (std::find(group.servers.begin(), group.servers.end(), PeerServer::memcached) ==
+        group.servers.end()) {
+      continue;
+    }
+    auto row = ratio_row(samples, group.config, PeerServer::memcached, PeerServer::ref_epoll_et);
+    if (row) rows.push_back(*row);
+  }
+  return rows;
+}
+
+std::vector<TargetVerdict> judge_targets(const std::vector<RatioRow>& rows) {
+  auto rps = [](const RatioRow& row) { return row.rps_ratio.median; };
+  auto cpu = [](const RatioRow& row) { return row.cpu_ratio.median; };
+  return {
+      judge(
+          "requests/s >= 1.0x redis-server at -P 1 -c 50", rows,
+          [](const RatioRow& row) { return row.config.pipeline == 1 && row.config.clients == 50; },
+          rps, 1.0, true),
+      judge(
+          "requests/s >= 1.1x redis-server at -P 16", rows,
+          [](const RatioRow& row) { return row.config.pipeline == 16; }, rps, 1.1, true),
+      judge(
+          "server CPU per request <= redis-server's", rows, [](const RatioRow&) { return true; },
+          cpu, 1.0, false),
+  };
+}
+
+}  // namespace socklab::bench

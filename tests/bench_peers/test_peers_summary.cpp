@@ -1,0 +1,121 @@
+// From single measurements to what the report shows: median and range, a ratio taken within
+// each repetition, and the targets of issue 10 judged on the median ratios.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "harness/bench/peers_report.hpp"
+#include "harness/bench/peers_summary.hpp"
+
+namespace socklab::bench {
+namespace {
+
+const PeerConfig kInlineP1{PeerClient::redis_benchmark, "ping_inline", 1, 50};
+const PeerConfig kInlineP16{PeerClient::redis_benchmark, "ping_inline", 16, 50};
+
+PeerSample sample(int repetition, const PeerConfig& config, PeerServer server, double rps,
+                  double cpu_us) {
+  return {{repetition, config, server}, rps, cpu_us};
+}
+
+TEST(PeerSpread, TheMedianOfAnOddCountIsTheMiddleValue) {
+  PeerSpread spread = peer_spread({5, 1, 9, 3, 7});
+  EXPECT_DOUBLE_EQ(spread.median, 5);
+  EXPECT_DOUBLE_EQ(spread.min, 1);
+  EXPECT_DOUBLE_EQ(spread.max, 9);
+}
+
+TEST(PeerSpread, TheMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo) {
+  EXPECT_DOUBLE_EQ(peer_spread({4, 1, 3, 10}).median, 3.5);
+}
+
+TEST(PeerSpread, NoValuesIsAnErrorNotAZero) {
+  EXPECT_THROW(peer_spread({}), std::invalid_argument);
+}
+
+TEST(RatioRow, TheRatioIsTakenWithinEachRepetition) {
+  // The machine is twice as fast in repetition 2; each repetition's ratio is 1.5 even so.
+  std::vector<PeerSample> samples = {
+      sample(1, kInlineP1, PeerServer::ref_epoll_et, 150, 2),
+      sample(1, kInlineP1, PeerServer::redis_server, 100, 4),
+      sample(2, kInlineP1, PeerServer::redis_server, 200, 2),
+      sample(2, kInlineP1, PeerServer::ref_epoll_et, 300, 1),
+  };
+  auto row = ratio_row(samples, kInlineP1, PeerServer::ref_epoll_et, PeerServer::redis_server);
+  ASSERT_TRUE(row.has_value());
+  EXPECT_DOUBLE_EQ(row->rps_ratio.median, 1.5);
+  EXPECT_DOUBLE_EQ(row->rps_ratio.min, 1.5);
+  EXPECT_DOUBLE_EQ(row->rps_ratio.max, 1.5);
+  EXPECT_DOUBLE_EQ(row->subject_rps.median, 225);
+  EXPECT_DOUBLE_EQ(row->baseline_rps.min, 100);
+  EXPECT_DOUBLE_EQ(row->cpu_ratio.median, 0.5);
+}
+
+TEST(RatioRow, ARepetitionThatMeasuredOnlyOneServerIsLeftOut) {
+  std::vector<PeerSample> samples = {
+      sample(1, kInlineP1, PeerServer::ref_epoll_et, 100, 1),
+      sample(1, kInlineP1, PeerServer::redis_server, 100, 1),
+      sample(2, kInlineP1, PeerServer::ref_epoll_et, 900, 1),
+  };
+  auto row = ratio_row(samples, kInlineP1, PeerServer::ref_epoll_et, PeerServer::redis_server);
+  ASSERT_TRUE(row.has_value());
+  EXPECT_DOUBLE_EQ(row->rps_ratio.max, 1.0);
+  EXPECT_DOUBLE_EQ(row->subject_rps.max, 100);
+}
+
+TEST(RatioRow, AConfigurationNeverMeasuredHasNoRow) {
+  EXPECT_FALSE(ratio_row({}, kInlineP1, PeerServer::ref_epoll_et, PeerServer::redis_server));
+}
+
+TEST(Targets, AreJudgedOnTheMedianRatiosOfTheRedisBenchmarkRows) {
+  std::vector<PeerSample> samples;
+  for (int repetition = 1; repetition <= 3; ++repetition) {
+    samples.push_back(sample(repetition, kInlineP1, PeerServer::ref_epoll_et, 105, 3));
+    samples.push_back(sample(repetition, kInlineP1, PeerServer::redis_server, 100, 4));
+    // 1.05x at -P 16: short of the 1.1x asked for there.
+    samples.push_back(sample(repetition, kInlineP16, PeerServer::ref_epoll_et, 1050, 0.5));
+    samples.push_back(sample(repetition, kInlineP16, PeerServer::redis_server, 1000, 0.6));
+  }
+  std::vector<TargetVerdict> verdicts = judge_targets(peers_ratio_rows(samples));
+  ASSERT_EQ(verdicts.size(), 3u);
+  EXPECT_TRUE(verdicts[0].met) << verdicts[0].evidence;
+  EXPECT_FALSE(verdicts[1].met);
+  EXPECT_NE(verdicts[1].evidence.find("ping_inline -P 16 -c 50: 1.05x"), std::string::npos)
+      << verdicts[1].evidence;
+  EXPECT_TRUE(verdicts[2].met) << verdicts[2].evidence;
+}
+
+TEST(Targets, AreNotMetWhenTheirRowsWereNeverMeasured) {
+  for (const TargetVerdict& verdict : judge_targets({})) {
+    EXPECT_FALSE(verdict.met) << verdict.target;
+    EXPECT_EQ(verdict.evidence, "not measured");
+  }
+}
+
+TEST(PeersReport, TheTableShowsMedianAndRangeOfRatesAndRatios) {
+  std::vector<PeerSample> samples = {
+      sample(1, kInlineP16, PeerServer::ref_epoll_et, 420'000, 2.0),
+      sample(1, kInlineP16, PeerServer::redis_server, 400'000, 2.5),
+  };
+  const std::string table = peers_text_table(peers_ratio_rows(samples));
+  EXPECT_NE(table.find("redis-benchmark ping_inline -P 16 -c 50"), std::string::npos) << table;
+  EXPECT_NE(table.find("420k [420k-420k]"), std::string::npos) << table;
+  EXPECT_NE(table.find("1.05 [1.05-1.05]"), std::string::npos) << table;
+  EXPECT_NE(table.find("0.80 [0.80-0.80]"), std::string::npos) << table;
+}
+
+TEST(PeersReport, TheCsvHasOneRowPerMeasurement) {
+  std::vector<PeerSample> samples = {
+      sample(1, kInlineP16, PeerServer::ref_epoll_et, 420'000, 2.0),
+      sample(1, kInlineP16, PeerServer::redis_server, 400'000, 2.5),
+  };
+  CsvTable table = peers_csv(samples);
+  ASSERT_EQ(table.rows.size(), 2u);
+  EXPECT_EQ(table.field(1, "server"), "redis-server");
+  EXPECT_EQ(table.field(1, "rps"), "400000.0");
+  EXPECT_EQ(table.field(0, "cpu_us_per_request"), "2.000");
+  EXPECT_EQ(table.field(0, "pipeline"), "16");
+}
+
+}  // namespace
+}  // namespace socklab::bench
