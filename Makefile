@@ -2,7 +2,7 @@
 # needs first (scripts/install-deps), so a fresh Debian or Ubuntu machine needs nothing else.
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-default test-sanitize bench clean
+.PHONY: all deps build demo test test-default test-sanitize bench slides clean
 
 all: build
 
@@ -20,7 +20,8 @@ demo: build
 # Every test twice: a release build, then everything rebuilt with ASan and UBSan.
 test: test-default test-sanitize
 
-test-default: build
+# The slides are built first: a test opens every deck in headless Chromium.
+test-default: build slides
 	ctest --preset default -j 2
 
 test-sanitize: deps
@@ -36,5 +37,11 @@ bench: build
 	build/bin/socklab bench scaling
 	build/bin/socklab bench peers
 
+# The lecture decks, slides/build/<deck>.html (and .pdf): slides/build.sh installs what it needs
+# (Graphviz, gnuplot, Chromium, Node with the pinned Marp CLI) and draws every picture from the
+# golden traces, the mutants' runs and bench/results.
+slides: build
+	slides/build.sh
+
 clean:
-	rm -rf build build-sanitize out
+	rm -rf build build-sanitize out slides/build
