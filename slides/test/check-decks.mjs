@@ -4,7 +4,7 @@
 // Exit 0: all good. 1: problems, one line each (deck, slide, what). 77: cannot check here
 // (no Chromium, no playwright-core, no built decks), with the reason; ctest reports SKIPPED.
 // Uses Debian's /usr/bin/chromium (or $CHROMIUM); it never downloads a browser.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,6 +16,9 @@ const WIDTH = 1280, HEIGHT = 720;  // Marp's 16:9 frame, shown at its own size
 const TOLERANCE = 1;               // px: sub-pixel rounding is not overflow
 
 const skip = (reason) => { console.log(`SKIPPED: ${reason}`); process.exit(77); };
+// make test builds the decks with SLIDES_OPTIONAL=1: where it could not, it says why here.
+const notBuilt = join(build, 'NOT-BUILT');
+if (existsSync(notBuilt)) skip(`the decks could not be built here: ${readFileSync(notBuilt, 'utf8').trim()}`);
 if (!existsSync(chromium)) skip(`no Chromium at ${chromium} (apt-get install chromium, or make slides)`);
 let chromiumLauncher;
 try {
