@@ -24,7 +24,7 @@ struct BenchRequest {
 
 CLI::App* add_bench_command(CLI::App& app, BenchRequest& request);
 
-// Exit status: 0 measured and written; 1 usage; 2 a server or tool missing or failing.
+// Exit status: 0 measured and written; 2 a usage error, or a server or tool missing or failing.
 // `server_arguments` are those after `--`, for `bench LAB --server PATH -- ARGS`.
 int run_bench_command(BenchRequest& request, const std::vector<std::string>& server_arguments);
 
