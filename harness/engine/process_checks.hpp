@@ -8,6 +8,7 @@
 
 #include "harness/engine/finding.hpp"
 #include "harness/process/supervised_process.hpp"
+#include "harness/process/thread_run_times.hpp"
 
 namespace socklab::harness {
 
@@ -23,11 +24,20 @@ std::optional<Finding> descriptors_released(SupervisedProcess& server, int limit
                                             std::chrono::milliseconds within,
                                             const std::string& expected, const std::string& since);
 
-// A server waiting on its peers sleeps in the kernel. `cpu_seconds` used in `wall_seconds`
-// over half a core is a busy loop, `while` what was happening.
 // A program ForkWatch killed for having `processes` processes, past its `bound`.
 Finding fork_bomb(int processes, int bound);
 
-std::optional<Finding> busy_loop(double cpu_seconds, double wall_seconds, const std::string& during);
+// What a server used of the CPU over a waiting period of `wall_seconds`.
+struct CpuUse {
+  double cpu_seconds = 0;  // all threads, from /proc/PID/stat
+  double wall_seconds = 0;
+  // The thread that was runnable longest, from schedstat; nullopt where the kernel keeps none.
+  std::optional<detail::BusiestThread> busiest_thread;
+};
+
+// A server waiting on its peers sleeps in the kernel. Over half a core of CPU is a busy loop;
+// so is a thread that was runnable the whole time and got a fair share of a loaded machine.
+// `during` says what was happening.
+std::optional<Finding> busy_loop(const CpuUse& use, const std::string& during);
 
 }  // namespace socklab::harness

@@ -214,13 +214,19 @@ void ScenarioContext::require_descriptors_at_most(int limit, std::chrono::millis
 }
 
 CpuWindow ScenarioContext::start_cpu_window() const {
-  return {server_->facts().cpu_seconds, SteadyClock::now()};
+  return {server_->facts().cpu_seconds, detail::read_thread_run_times(server_->pid()),
+          SteadyClock::now()};
 }
 
 void ScenarioContext::require_no_busy_loop(const CpuWindow& window, const std::string& during) {
-  double cpu = server_->facts().cpu_seconds - window.cpu_seconds;
-  std::chrono::duration<double> wall = SteadyClock::now() - window.start;
-  if (auto spinning = busy_loop(cpu, wall.count(), during)) fail(*spinning);
+  CpuUse use;
+  use.cpu_seconds = server_->facts().cpu_seconds - window.cpu_seconds;
+  use.wall_seconds = std::chrono::duration<double>(SteadyClock::now() - window.start).count();
+  auto threads_now = detail::read_thread_run_times(server_->pid());
+  if (window.threads && threads_now) {
+    use.busiest_thread = detail::busiest_thread(*window.threads, *threads_now);
+  }
+  if (auto spinning = busy_loop(use, during)) fail(*spinning);
 }
 
 void ScenarioContext::drive_before_fault(std::vector<EchoFlow>& flows,

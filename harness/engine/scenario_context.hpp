@@ -15,15 +15,18 @@
 #include "harness/engine/flow_driver.hpp"
 #include "harness/engine/scenario.hpp"
 #include "harness/process/supervised_process.hpp"
+#include "harness/process/thread_run_times.hpp"
 #include "harness/report/result.hpp"
 #include "harness/sandbox/topology.hpp"
 #include "harness/trace/tcp_segment.hpp"
 
 namespace socklab::harness {
 
-// Where the server's CPU time stood when a waiting period began (start_cpu_window()).
+// Where the server's CPU time stood when a waiting period began (start_cpu_window()), and
+// each of its threads' time on a CPU and in the run queue (nullopt where the kernel keeps none).
 struct CpuWindow {
   double cpu_seconds = 0;
+  std::optional<detail::ThreadRunTimes> threads;
   SteadyClock::time_point start;
 };
 

@@ -18,3 +18,11 @@ gtest_discover_tests(harness-process
   TEST_PREFIX "harness-process."
   DISCOVERY_TIMEOUT 60
   PROPERTIES TIMEOUT 120)
+
+# harness-busy-loop: the busy-loop rule (CPU time, and schedstat's runnable time on a loaded
+# machine) and the schedstat reader, against this test's own spinning thread.
+add_executable(harness-busy-loop ${CMAKE_CURRENT_LIST_DIR}/test_busy_loop.cpp)
+target_link_libraries(harness-busy-loop PRIVATE socklab_engine Threads::Threads GTest::gtest_main)
+set_target_properties(harness-busy-loop PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+gtest_discover_tests(harness-busy-loop TEST_PREFIX "harness-busy-loop." DISCOVERY_TIMEOUT 60
+                     PROPERTIES TIMEOUT 60)
