@@ -9,6 +9,7 @@
 #include "harness/commands/run_steps.hpp"
 #include "harness/engine/lab_manifest.hpp"
 #include "harness/grade/grade_formats.hpp"
+#include "harness/grade/html_build_failure.hpp"
 #include "harness/grade/submission_build.hpp"
 #include "harness/process/supervised_process.hpp"
 
@@ -112,7 +113,10 @@ int grade(const CheckOptions& given, const GradeRequest& request) {
       fs::remove(fs::path(options.out_dir) / "report.json", ignored);
       Grade graded = grade_failed_build(*manifest, build, mode);
       graded.mode_reason = mode_reason;
-      return write_formats(graded, formats, options.out_dir);
+      int status = write_formats(graded, formats, options.out_dir);
+      // The page every feedback folder has says why nothing ran, instead of an old run's verdicts.
+      write_html_build_failure(graded, fs::path(options.out_dir) / "report.html");
+      return status;
     }
     options.server = built.program.string();
     if (int status = plan_jobs(options, jobs); status != 0) return status;

@@ -187,21 +187,24 @@ std::string failure_section(const ScenarioResult& result, const fs::path& page_f
 
 }  // namespace
 
-void write_html_report(const RunReport& report, const fs::path& file) {
-  const fs::path page_folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
+void write_html_page(const std::string& title, const std::string& body, const fs::path& file) {
   std::string html =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<title>socklab report</title>\n<style>" +
-      std::string(kStyle) + "</style>\n</head>\n<body>\n";
-  html += summary(report) + scenario_table(report);
-  for (const ScenarioResult& result : report.results) {
-    if (result.verdict == Verdict::failed) html += failure_section(result, page_folder);
-  }
-  html += "</body>\n</html>\n";
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+      escaped(title) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n" +
+      body + "</body>\n</html>\n";
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << html;
   out.close();
   if (!out) throw std::runtime_error("cannot write the HTML report " + file.string());
+}
+
+void write_html_report(const RunReport& report, const fs::path& file) {
+  const fs::path page_folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  std::string body = summary(report) + scenario_table(report);
+  for (const ScenarioResult& result : report.results) {
+    if (result.verdict == Verdict::failed) body += failure_section(result, page_folder);
+  }
+  write_html_page("socklab report", body, file);
 }
 
 }  // namespace socklab::harness

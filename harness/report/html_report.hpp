@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "harness/report/result.hpp"
 
@@ -14,5 +15,10 @@ namespace socklab::harness {
 // Throws std::runtime_error when the file cannot be written. A capture that cannot be read
 // becomes a sentence in the page, not an error: the verdicts are still worth showing.
 void write_html_report(const RunReport& report, const std::filesystem::path& file);
+
+// A page in the report's style: `body` is HTML already escaped. For the pages that are not a
+// run's (a submission that did not build). Throws std::runtime_error as above.
+void write_html_page(const std::string& title, const std::string& body,
+                     const std::filesystem::path& file);
 
 }  // namespace socklab::harness

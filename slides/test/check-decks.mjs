@@ -1,6 +1,11 @@
 // Opens every built deck (slides/build/NN-*.html) in headless Chromium, as an instructor's
 // browser would, and checks each slide: its content fits the 16:9 frame, every image loaded,
 // no console error; it writes a PNG of every slide to slides/build/shots/<deck>-NN.png.
+// With --report failing=PAGE and --report passing=PAGE (socklab's report.html of a failing and
+// of a passing run; slides/test/sample-reports.sh makes both) it opens each page in a laptop's
+// 1280 px window: nothing wider than the window, every ladder drawn with a size and its labels
+// readable, the failures the run had and no others, no console error or failed request; a
+// full-page PNG of each goes to slides/build/shots/report-<name>.png.
 // Exit 0: all good. 1: problems, one line each (deck, slide, what). 77: cannot check here
 // (no Chromium, no playwright-core, no built decks), with the reason; ctest reports SKIPPED.
 // Uses Debian's /usr/bin/chromium (or $CHROMIUM); it never downloads a browser.
@@ -14,6 +19,19 @@ const shots = join(build, 'shots');
 const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
 const WIDTH = 1280, HEIGHT = 720;  // Marp's 16:9 frame, shown at its own size
 const TOLERANCE = 1;               // px: sub-pixel rounding is not overflow
+
+const REPORT_WIDTH = 1280, REPORT_HEIGHT = 800;  // a laptop's window
+const MIN_LADDER_TEXT = 9;         // px: the smallest label height still read without zooming
+
+const reports = [];
+for (let i = 2; i < process.argv.length; i++) {
+  const [name, path] = process.argv[i] === '--report' ? (process.argv[++i] || '').split('=') : [];
+  if (!['failing', 'passing'].includes(name) || !path) {
+    console.error(`usage: check-decks.mjs [--report failing=PAGE] [--report passing=PAGE] (got ${process.argv[i]})`);
+    process.exit(2);
+  }
+  reports.push({ name, path });
+}
 
 const skip = (reason) => { console.log(`SKIPPED: ${reason}`); process.exit(77); };
 // make test builds the decks with SLIDES_OPTIONAL=1: where it could not, it says why here.
@@ -99,10 +117,51 @@ for (const deck of decks) {
   slideTotal += count;
   await page.close();
 }
+for (const { name, path } of reports) {
+  if (!existsSync(path)) { problems.push(`report ${name}: ${path} does not exist`); continue; }
+  const page = await browser.newPage({ viewport: { width: REPORT_WIDTH, height: REPORT_HEIGHT } });
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+  const seen = await page.evaluate((minText) => {
+    const out = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > window.innerWidth + 1)
+      out.push(`the page is ${root.scrollWidth - window.innerWidth} px wider than a ${window.innerWidth} px window`);
+    const pictures = [...document.querySelectorAll('svg')];
+    pictures.forEach((svg, i) => {
+      const box = svg.getBoundingClientRect();
+      if (!box.width || !box.height) out.push(`picture ${i + 1} is drawn with no size`);
+    });
+    let smallest = Infinity;
+    for (const label of document.querySelectorAll('svg text')) {
+      const height = label.getBoundingClientRect().height;
+      if (height) smallest = Math.min(smallest, height);
+    }
+    if (smallest < minText) out.push(`the smallest ladder label is ${smallest.toFixed(1)} px tall, under ${minText} px`);
+    const body = parseFloat(getComputedStyle(document.body).fontSize);
+    if (body < 14) out.push(`the text is ${body} px, under 14 px`);
+    return { out, pictures: pictures.length, failures: document.querySelectorAll('section.failure').length,
+             netns: /netns mode/.test(document.body.textContent) };
+  }, MIN_LADDER_TEXT);
+  for (const p of seen.out) problems.push(`report ${name}: ${p}`);
+  if (name === 'failing' && seen.failures === 0) problems.push('report failing: no failure section in a failing run');
+  // In netns mode every failure has a capture: this server's ladder and the golden one.
+  if (name === 'failing' && seen.netns && seen.pictures < 2)
+    problems.push(`report failing: ${seen.pictures} ladder(s), expected this server's and the golden one`);
+  if (name === 'passing' && seen.failures !== 0) problems.push(`report passing: ${seen.failures} failure section(s) in a passing run`);
+  for (const e of errors) problems.push(`report ${name}: console error: ${e}`);
+  await page.screenshot({ path: join(shots, `report-${name}.png`), fullPage: true });
+  console.log(`report ${name}: ${seen.failures} failure(s), ${seen.pictures} ladder(s)`);
+  await page.close();
+}
 await browser.close();
 if (problems.length) {
   for (const p of problems) console.error(`FAIL ${p}`);
   console.error(`${problems.length} problem(s) in ${decks.length} decks, ${slideTotal} slides; screenshots in ${shots}`);
   process.exit(1);
 }
-console.log(`OK: ${decks.length} decks, ${slideTotal} slides fit their frames, every image loaded, no console error; screenshots in ${shots}`);
+const reported = reports.length ? ` and ${reports.length} report page(s) read well at ${REPORT_WIDTH} px` : '';
+console.log(`OK: ${decks.length} decks, ${slideTotal} slides fit their frames, every image loaded, no console error${reported}; screenshots in ${shots}`);

@@ -195,6 +195,13 @@ TEST_F(GradeClass, EachStudentsFeedbackSaysWhatWentWrong) {
   json broken = json::parse(read_text(out() / "does-not-compile" / "results.json"));
   EXPECT_NE(broken.dump().find("was not declared in this scope"), std::string::npos)
       << broken.dump(2);
+  // The page every feedback folder has: for a build that failed, why, in the compiler's words.
+  std::string broken_page = read_text(out() / "does-not-compile" / "report.html");
+  EXPECT_NE(broken_page.find("Build failed"), std::string::npos) << broken_page;
+  EXPECT_NE(broken_page.find("was not declared in this scope"), std::string::npos) << broken_page;
+  EXPECT_NE(read_text(out() / "missing-file" / "report.html").find("server.cpp is missing"),
+            std::string::npos);
+  EXPECT_NE(read_text(out() / "frank" / "report.html").find("<table"), std::string::npos);
   json missing = json::parse(read_text(out() / "missing-file" / "report.json"));
   EXPECT_NE(missing["grade"]["build"]["problem"].get<std::string>().find("server.cpp is missing"),
             std::string::npos)

@@ -19,6 +19,7 @@
 #include "harness/engine/lab_manifest.hpp"
 #include "harness/grade/grade.hpp"
 #include "harness/grade/grade_formats.hpp"
+#include "harness/grade/html_build_failure.hpp"
 #include "tests/grade/schemas/grade_consumers.hpp"
 
 namespace {
@@ -169,6 +170,23 @@ TEST_F(GradeRender, ABrokenBuildScoresZeroOfTheFullMaximumWithTheCompilerErrorsI
   EXPECT_EQ(own["build"]["succeeded"], false);
   EXPECT_EQ(own["build"]["compiler_output"], kCompilerError);
   EXPECT_EQ(own["build"]["notes"], json::array({"extra file ignored: notes.txt"}));
+}
+
+TEST_F(GradeRender, ABrokenBuildsPageSaysWhyNothingRanInTheCompilersWords) {
+  Grade grade = grade_failed_build(manifest_, broken_build(), "netns");
+  grade.build.compiler_output += "server.cpp:9: note: <stdio.h> & friends\n";
+  write_html_build_failure(grade, folder_ / "report.html");
+  std::string page = text_of(folder_ / "report.html");
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u) << page;
+  EXPECT_TRUE(contains(page, "0 / 100 points for the close lab.")) << page;
+  EXPECT_TRUE(contains(page, "Build failed: the compiler rejected server.cpp.")) << page;
+  EXPECT_TRUE(contains(page, "listen_fd")) << page;
+  // The compiler's words are text, not markup.
+  EXPECT_TRUE(contains(page, "&lt;stdio.h&gt; &amp; friends")) << page;
+  EXPECT_FALSE(contains(page, "<stdio.h>")) << page;
+  EXPECT_TRUE(contains(page, "g++ -std=c++20 -O2 -o server server.cpp")) << page;
+  EXPECT_TRUE(contains(page, "extra file ignored: notes.txt")) << page;
+  EXPECT_FALSE(contains(page, "<script")) << page;
 }
 
 TEST_F(GradeRender, ABuildThatSucceededIsAPassingTestWorthNoPoints) {
