@@ -97,6 +97,16 @@ std::vector<ScalingSummary> summarize(const std::vector<ScalingRow>& rows) {
     summary.threads = spread_of(threads);
     summaries.push_back(summary);
   }
+  std::vector<std::string> lab_order;
+  for (const ScalingSummary& s : summaries)
+    if (std::find(lab_order.begin(), lab_order.end(), s.lab) == lab_order.end())
+      lab_order.push_back(s.lab);
+  auto rank = [&](const ScalingSummary& s) {
+    return std::find(lab_order.begin(), lab_order.end(), s.lab) - lab_order.begin();
+  };
+  std::stable_sort(
+      summaries.begin(), summaries.end(),
+      [&](const ScalingSummary& a, const ScalingSummary& b) { return rank(a) < rank(b); });
   return summaries;
 }
 

@@ -48,7 +48,9 @@ struct ScalingSummary {
 };
 
 CsvTable scaling_table(const std::vector<ScalingRow>& rows);
-// Medians and spreads, in the order labs and idle counts first appear in `rows`.
+// Medians and spreads, model by model (in the order the labs first appear in `rows`), each
+// model's idle counts in the order they first appear: a model's rows are then consecutive,
+// so gnuplot draws its curve as one line (a row of another model between two would break it).
 std::vector<ScalingSummary> summarize(const std::vector<ScalingRow>& rows);
 CsvTable summary_table(const std::vector<ScalingSummary>& summaries);
 

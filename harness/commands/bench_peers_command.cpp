@@ -4,18 +4,17 @@
 #include "harness/commands/bench_peers_command.hpp"
 
 #include <fmt/format.h>
-#include <stdlib.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <fstream>
+#include <optional>
 
 #include "harness/bench/bench_error.hpp"
 #include "harness/bench/csv_table.hpp"
 #include "harness/bench/gnuplot_plot.hpp"
+#include "harness/bench/log_folder.hpp"
 #include "harness/bench/open_file_limit.hpp"
 #include "harness/bench/peer_programs.hpp"
 #include "harness/bench/peers_markdown.hpp"
@@ -28,17 +27,6 @@ namespace socklab::harness {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The servers' and tools' logs: a folder of their own in /tmp, removed after a good run and
-// kept, and named, after a failed one.
-fs::path make_log_dir() {
-  std::string pattern = (fs::temp_directory_path() / "socklab-bench-peers.XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw bench::BenchError("cannot create a log folder in " + fs::temp_directory_path().string() +
-                            ": " + std::strerror(errno));
-  }
-  return pattern;
-}
 
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -94,12 +82,14 @@ CLI::App* add_bench_peers_command(CLI::App& bench, BenchPeersRequest& request) {
 
 int run_bench_peers_command(const BenchPeersRequest& request) {
   const auto start = std::chrono::steady_clock::now();
-  fs::path log_dir;
+  // The servers' and tools' logs: removed after a good run, kept and named after a failed one.
+  std::optional<bench::LogFolder> logs;
   try {
     const bench::PeerPrograms programs = bench::find_peer_programs();
     // redis-benchmark -c 1000 and the servers it talks to each hold 1000 sockets and more.
     bench::raise_open_file_limit(4096);
-    log_dir = make_log_dir();
+    logs.emplace("socklab-bench-peers");
+    const fs::path& log_dir = logs->path();
     bench::PeersSettings settings;
     settings.repetitions = request.repetitions;
     settings.quick = request.quick;
@@ -123,16 +113,15 @@ int run_bench_peers_command(const BenchPeersRequest& request) {
     std::printf("wrote %s/peers.csv, peers.gp%s in %.0f s\n", request.out_dir.c_str(),
                 plot_note.empty() ? ", peers.svg" : "", facts.seconds);
     if (!plot_note.empty()) std::fprintf(stderr, "socklab bench peers: %s\n", plot_note.c_str());
-    std::error_code ignored;  // logs of a good run are not needed; a left-over folder is harmless
-    fs::remove_all(log_dir, ignored);
     return 0;
   } catch (const std::exception& error) {
     // BenchError says what could not be measured; anything else is a set-up failure
     // (std::system_error from a socket call), reported the same way.
     std::fprintf(stderr, "socklab bench peers: %s\n", error.what());
-    if (!log_dir.empty()) {
+    if (logs) {
+      logs->keep();
       std::fprintf(stderr, "socklab bench peers: the servers' and tools' logs are in %s\n",
-                   log_dir.c_str());
+                   logs->path().c_str());
     }
     return 2;
   }

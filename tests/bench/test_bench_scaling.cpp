@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "harness/bench/csv_table.hpp"
 #include "tests/support/command_run.hpp"
@@ -68,6 +69,18 @@ TEST_F(ShortScalingRun, EpollServesAtBothIdleCountsWithCpuAndSyscallsPerRequest)
     EXPECT_GT(number("epoll-et", idle, "syscalls_per_request"), 0) << idle << run_.output;
     EXPECT_EQ(field("epoll-et", idle, "errors"), "0") << idle << run_.output;
   }
+}
+
+// A model's rows are consecutive in the medians that gnuplot reads, so each curve is one line:
+// a row of another model between two points would break it into markers.
+TEST_F(ShortScalingRun, WritesTheMediansModelByModel) {
+  bench::CsvTable medians = bench::parse_csv(read_text(out_ / "scaling-median.csv"));
+  std::vector<std::string> order;
+  for (std::size_t row = 0; row < medians.rows.size(); ++row)
+    order.push_back(medians.field(row, "lab") + "@" + medians.field(row, "idle"));
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"epoll-et@0", "epoll-et@1100", "select@0", "select@1100"}))
+      << read_text(out_ / "scaling-median.csv");
 }
 
 TEST_F(ShortScalingRun, SelectPastFdSetSizeCarriesTheNoteInWords) {
