@@ -1,18 +1,18 @@
 # Written by socklab bench peers; re-plot with `gnuplot peers.gp` in this folder.
 # Columns: index, label, requests/s ratio median min max, CPU/request ratio median min max.
 $ratios << EOD
-0 "ref/redis inline P1 c50" 1.0436 0.9089 1.1639 0.9103 0.8261 1.0204
-1 "ref/redis inline P1 c1000" 0.9413 0.8935 1.2352 0.8313 0.7531 1.0610
-2 "ref/redis inline P16 c50" 0.9880 0.8034 1.3312 0.6842 0.6356 0.7857
-3 "ref/redis inline P16 c1000" 1.0766 0.7640 1.1451 0.6500 0.5926 0.8065
-4 "ref/redis mbulk P1 c50" 1.0179 0.7923 1.0807 0.9737 0.9342 1.0253
-5 "ref/redis mbulk P1 c1000" 0.9803 0.9031 1.0690 0.8588 0.8353 0.9459
-6 "ref/redis mbulk P16 c50" 0.9972 0.8490 1.1150 0.8391 0.7957 0.8817
-7 "ref/redis mbulk P16 c1000" 1.0169 0.9698 1.1900 0.7000 0.6154 0.7500
-8 "ref/redis load ping P1 c50" 0.9369 0.7301 1.0913 1.0900 0.8519 1.3419
-9 "ref/redis load ping P16 c50" 1.2724 0.9695 1.7211 0.7623 0.5694 0.9799
-10 "memcached/ref load ping P1 c50" 1.0156 0.9227 1.2199 0.9640 0.8451 1.0509
-11 "memcached/ref load ping P16 c50" 0.0887 0.0603 0.1059 11.3907 9.8427 17.1000
+0 "ref/redis inline P1 c50" 0.9444 0.9104 1.1129 0.9194 0.7538 1.1148
+1 "ref/redis inline P1 c1000" 1.0072 0.8278 1.0407 0.8736 0.8049 1.1558
+2 "ref/redis inline P16 c50" 1.0394 0.8851 1.0958 0.7412 0.6900 0.8219
+3 "ref/redis inline P16 c1000" 0.8975 0.8392 1.0022 0.7176 0.5806 0.8030
+4 "ref/redis mbulk P1 c50" 0.8981 0.7940 0.9387 1.0000 1.0000 1.1692
+5 "ref/redis mbulk P1 c1000" 0.9930 0.8274 1.1123 0.8370 0.7326 1.4024
+6 "ref/redis mbulk P16 c50" 0.9619 0.8017 1.1371 0.8205 0.6471 0.8765
+7 "ref/redis mbulk P16 c1000" 0.9747 0.8110 1.2977 0.7183 0.6136 0.8676
+8 "ref/redis load ping P1 c50" 0.8876 0.6895 1.0053 1.1498 0.9848 1.4652
+9 "ref/redis load ping P16 c50" 1.2602 1.1761 1.5063 0.7695 0.6780 0.8502
+10 "memcached/ref load ping P1 c50" 1.1205 0.8706 1.5375 0.8925 0.6439 1.1368
+11 "memcached/ref load ping P16 c50" 0.0821 0.0750 0.0940 12.3104 10.8518 13.6134
 EOD
 set terminal svg size 960,560 dynamic font 'sans,11'
 set output 'peers.svg'

@@ -66,7 +66,12 @@ std::string peers_markdown(const PeersMeasurements& measurements, const std::vec
       "Requests/s as the client reports it. CPU µs/req: the server's user + system CPU time "
       "(all threads, `/proc/PID/stat`) over the run, divided by the requests it served; "
       "/proc counts 10 ms ticks, so a 1 s run reads it to about 1 %. A ratio is taken "
-      "within each repetition, then its median and range are given.\n\n";
+      "within each repetition, then its median and range are given. Cores busy: the server's "
+      "and the client's CPU time over the client's whole run (its start and its connections "
+      "included, so runs with 1000 connections read low), each pinned to a core of its own; a "
+      "side near 1.00 set the rate. Where that is the client, the ratio of requests/s measures "
+      "the client's cost per reply as much as the server, and the CPU ratio is the one that "
+      "compares the servers.\n\n";
   text += peers_markdown_table(rows);
   text += "Targets (issue 10), judged on the redis-benchmark rows' median ratios:\n\n";
   for (const TargetVerdict& verdict : verdicts) {

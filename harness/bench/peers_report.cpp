@@ -13,6 +13,14 @@ std::string spread_text(const PeerSpread& spread, std::string (*text)(double)) {
 
 std::string cpu_text(double us) { return fmt::format("{:.2f}", us); }
 
+// "0.70 / 0.99": how busy the server's core and the client's were (medians); "-" unmeasured.
+std::string cores_text(const PeerSpread& server, const PeerSpread& client) {
+  if (server.max == 0 && client.max == 0) return "-";
+  return fmt::format("{:.2f} / {:.2f}", server.median, client.median);
+}
+
+std::string core_busy_text(double busy) { return busy < 0 ? "" : fmt::format("{:.3f}", busy); }
+
 bool same_pair(const RatioRow& row, PeerServer subject, PeerServer baseline) {
   return row.subject == subject && row.baseline == baseline;
 }
@@ -26,14 +34,23 @@ std::vector<std::string> row_cells(const RatioRow& row) {
           ratio_text(row.rps_ratio),
           spread_text(row.subject_cpu_us, cpu_text),
           spread_text(row.baseline_cpu_us, cpu_text),
-          ratio_text(row.cpu_ratio)};
+          ratio_text(row.cpu_ratio),
+          cores_text(row.subject_server_core, row.subject_client_core),
+          cores_text(row.baseline_server_core, row.baseline_client_core)};
 }
 
 std::vector<std::string> header_cells(PeerServer subject, PeerServer baseline) {
   const std::string ours = server_name(subject);
   const std::string theirs = server_name(baseline);
-  return {"configuration",      ours + " req/s",        theirs + " req/s", "ratio",
-          ours + " CPU us/req", theirs + " CPU us/req", "CPU ratio"};
+  return {"configuration",
+          ours + " req/s",
+          theirs + " req/s",
+          "ratio",
+          ours + " CPU us/req",
+          theirs + " CPU us/req",
+          "CPU ratio",
+          ours + " cores busy (server / client)",
+          theirs + " cores busy (server / client)"};
 }
 
 // The two pairs the report compares, in the order it shows them.
@@ -117,15 +134,17 @@ std::string peers_markdown_table(const std::vector<RatioRow>& rows) {
 
 CsvTable peers_csv(const std::vector<PeerSample>& samples) {
   CsvTable table;
-  table.columns = {"repetition", "client",   "test", "pipeline",          "clients",
-                   "server",     "protocol", "rps",  "cpu_us_per_request"};
+  table.columns = {"repetition",      "client",   "test", "pipeline",           "clients",
+                   "server",          "protocol", "rps",  "cpu_us_per_request", "server_core_busy",
+                   "client_core_busy"};
   for (const PeerSample& sample : samples) {
     const PlannedRun& run = sample.run;
-    table.rows.push_back({std::to_string(run.repetition), client_name(run.config.client),
-                          run.config.test, std::to_string(run.config.pipeline),
-                          std::to_string(run.config.clients), server_name(run.server),
-                          run.protocol(), fmt::format("{:.1f}", sample.requests_per_second),
-                          fmt::format("{:.3f}", sample.cpu_us_per_request)});
+    table.rows.push_back(
+        {std::to_string(run.repetition), client_name(run.config.client), run.config.test,
+         std::to_string(run.config.pipeline), std::to_string(run.config.clients),
+         server_name(run.server), run.protocol(), fmt::format("{:.1f}", sample.requests_per_second),
+         fmt::format("{:.3f}", sample.cpu_us_per_request), core_busy_text(sample.server_core_busy),
+         core_busy_text(sample.client_core_busy)});
   }
   return table;
 }

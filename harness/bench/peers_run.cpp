@@ -1,6 +1,7 @@
 #include "harness/bench/peers_run.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +19,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
+
+// User + system CPU of every child reaped so far. getrusage cannot fail for RUSAGE_CHILDREN
+// with a valid buffer; a failure would read as 0 and show the client idle, never hide a limit.
+double reaped_children_cpu_seconds() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_CHILDREN, &usage) != 0) return 0;
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 constexpr std::chrono::seconds kStartTimeout(10);
 
@@ -201,6 +211,10 @@ PeerSample Session::measure(const PlannedRun& run, const PeersMeasurements& meas
                                                : std::string(" (warm-up)"));
   if (!measured.alive()) report_death(run.server, "the pause before " + during);
   const double cpu_before = measured.facts().cpu_seconds;
+  // The client is socklab's only child that ends during the run, so the growth of
+  // RUSAGE_CHILDREN (children reaped so far) is the client's CPU time.
+  const double client_cpu_before = reaped_children_cpu_seconds();
+  const auto start = SteadyClock::now();
   std::uint64_t requests = 0;
   double rate = 0;
   try {
@@ -212,11 +226,14 @@ PeerSample Session::measure(const PlannedRun& run, const PeersMeasurements& meas
   // facts() reads zeros once the process is gone: check that it still runs first.
   if (!measured.alive()) report_death(run.server, during);
   const double cpu_after = measured.facts().cpu_seconds;
+  const double wall = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  const double client_cpu = reaped_children_cpu_seconds() - client_cpu_before;
   if (requests == 0) {
     throw BenchError(
         fmt::format("{} served no request during {}", server_name(run.server), during));
   }
-  return {run, rate, (cpu_after - cpu_before) * 1e6 / static_cast<double>(requests)};
+  return {run, rate, (cpu_after - cpu_before) * 1e6 / static_cast<double>(requests),
+          (cpu_after - cpu_before) / wall, client_cpu / wall};
 }
 
 }  // namespace

@@ -13,7 +13,12 @@ namespace {
 struct PairedFigures {
   std::vector<double> subject_rps, baseline_rps, rps_ratio;
   std::vector<double> subject_cpu, baseline_cpu, cpu_ratio;
+  std::vector<double> subject_server_core, subject_client_core, baseline_server_core,
+      baseline_client_core;
 };
+
+// A core this busy over a run (CPU seconds / wall seconds) was the limit of that run.
+constexpr double kSaturatedCore = 0.9;
 
 // Every ref-vs-redis row that `pick` accepts must satisfy `holds`; the evidence names the row
 // farthest from it.
@@ -38,6 +43,23 @@ TargetVerdict judge(const std::string& target, const std::vector<RatioRow>& rows
   verdict.evidence =
       fmt::format("{} {} -P {} -c {}: {:.2f}x", verdict.met ? "closest" : "worst",
                   worst->config.test, worst->config.pipeline, worst->config.clients, value(*worst));
+  // A missed throughput target says which side set the rate: a client whose core was busy
+  // through the runs was the limit, and the ratio then measures the client as much as the server.
+  const double client = worst->subject_client_core.median;
+  const double server = worst->subject_server_core.median;
+  if (!verdict.met && at_least && client >= kSaturatedCore && server < client) {
+    verdict.evidence += fmt::format(
+        "; in those runs the client's core was {:.2f} busy and ref-epoll-et's {:.2f}: the client "
+        "set the rate, not the server",
+        client, server);
+    // What each server could do with a core to itself: the inverse of its CPU per request.
+    if (worst->cpu_ratio.median > 0) {
+      verdict.evidence += fmt::format(
+          "; by CPU per request ref-epoll-et would serve {:.2f}x redis-server's rate on a core "
+          "of its own",
+          1.0 / worst->cpu_ratio.median);
+    }
+  }
   return verdict;
 }
 
@@ -74,6 +96,12 @@ std::optional<RatioRow> ratio_row(const std::vector<PeerSample>& samples, const 
     if (theirs->cpu_us_per_request > 0) {
       figures.cpu_ratio.push_back(ours->cpu_us_per_request / theirs->cpu_us_per_request);
     }
+    if (ours->server_core_busy >= 0 && theirs->server_core_busy >= 0) {
+      figures.subject_server_core.push_back(ours->server_core_busy);
+      figures.subject_client_core.push_back(ours->client_core_busy);
+      figures.baseline_server_core.push_back(theirs->server_core_busy);
+      figures.baseline_client_core.push_back(theirs->client_core_busy);
+    }
   }
   if (figures.rps_ratio.empty()) return std::nullopt;
   RatioRow row{config,
@@ -84,8 +112,18 @@ std::optional<RatioRow> ratio_row(const std::vector<PeerSample>& samples, const 
                peer_spread(figures.rps_ratio),
                peer_spread(figures.subject_cpu),
                peer_spread(figures.baseline_cpu),
+               {},
+               {},
+               {},
+               {},
                {}};
   if (!figures.cpu_ratio.empty()) row.cpu_ratio = peer_spread(figures.cpu_ratio);
+  if (!figures.subject_server_core.empty()) {
+    row.subject_server_core = peer_spread(figures.subject_server_core);
+    row.subject_client_core = peer_spread(figures.subject_client_core);
+    row.baseline_server_core = peer_spread(figures.baseline_server_core);
+    row.baseline_client_core = peer_spread(figures.baseline_client_core);
+  }
   return row;
 }
 

@@ -16,6 +16,10 @@ struct PeerSample {
   PlannedRun run;
   double requests_per_second = 0;
   double cpu_us_per_request = 0;  // the server's user + system CPU over the run, per request
+  // How busy each side's core was over the client's run: CPU seconds / wall seconds, from 0 to
+  // about 1 (each is pinned to one core); -1 when not measured. A side near 1 set the rate.
+  double server_core_busy = -1;
+  double client_core_busy = -1;
 };
 
 struct PeerSpread {
@@ -35,6 +39,9 @@ struct RatioRow {
   PeerServer baseline = PeerServer::redis_server;
   PeerSpread subject_rps, baseline_rps, rps_ratio;
   PeerSpread subject_cpu_us, baseline_cpu_us, cpu_ratio;
+  // Core use (PeerSample's *_core_busy) in the subject's runs and in the baseline's; all zero
+  // when not measured.
+  PeerSpread subject_server_core, subject_client_core, baseline_server_core, baseline_client_core;
 };
 
 // The ratio of `subject` to `baseline` in `config`, from the repetitions that measured both;

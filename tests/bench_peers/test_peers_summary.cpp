@@ -18,6 +18,11 @@ PeerSample sample(int repetition, const PeerConfig& config, PeerServer server, d
   return {{repetition, config, server}, rps, cpu_us};
 }
 
+PeerSample sample_with_cores(int repetition, const PeerConfig& config, PeerServer server,
+                             double rps, double server_core, double client_core) {
+  return {{repetition, config, server}, rps, 1.0, server_core, client_core};
+}
+
 TEST(PeerSpread, TheMedianOfAnOddCountIsTheMiddleValue) {
   PeerSpread spread = peer_spread({5, 1, 9, 3, 7});
   EXPECT_DOUBLE_EQ(spread.median, 5);
@@ -83,6 +88,48 @@ TEST(Targets, AreJudgedOnTheMedianRatiosOfTheRedisBenchmarkRows) {
   EXPECT_NE(verdicts[1].evidence.find("ping_inline -P 16 -c 50: 1.05x"), std::string::npos)
       << verdicts[1].evidence;
   EXPECT_TRUE(verdicts[2].met) << verdicts[2].evidence;
+}
+
+// Measured here at -P 16 -c 50: redis-benchmark's core 0.99 busy against ref-epoll-et, whose
+// own core was 0.70 busy; redis-server's 0.96. A missed target then names the client as the limit.
+TEST(Targets, AMissedThroughputTargetSaysWhenTheClientSetTheRate) {
+  std::vector<PeerSample> samples;
+  for (int repetition = 1; repetition <= 3; ++repetition) {
+    samples.push_back(
+        sample_with_cores(repetition, kInlineP16, PeerServer::ref_epoll_et, 1050, 0.70, 0.99));
+    samples.push_back(
+        sample_with_cores(repetition, kInlineP16, PeerServer::redis_server, 1000, 0.96, 0.92));
+  }
+  std::vector<RatioRow> rows = peers_ratio_rows(samples);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].subject_server_core.median, 0.70);
+  EXPECT_DOUBLE_EQ(rows[0].baseline_client_core.median, 0.92);
+  std::vector<TargetVerdict> verdicts = judge_targets(rows);
+  EXPECT_FALSE(verdicts[1].met);
+  EXPECT_NE(verdicts[1].evidence.find("the client's core was 0.99 busy and ref-epoll-et's 0.70: "
+                                      "the client set the rate"),
+            std::string::npos)
+      << verdicts[1].evidence;
+  // CPU per request 1.0 for both in these samples: the same capacity.
+  EXPECT_NE(verdicts[1].evidence.find("would serve 1.00x redis-server's rate"), std::string::npos)
+      << verdicts[1].evidence;
+  const std::string table = peers_text_table(rows);
+  EXPECT_NE(table.find("0.70 / 0.99"), std::string::npos) << table;
+  EXPECT_NE(table.find("0.96 / 0.92"), std::string::npos) << table;
+  CsvTable csv = peers_csv(samples);
+  EXPECT_EQ(csv.field(0, "server_core_busy"), "0.700");
+  EXPECT_EQ(csv.field(0, "client_core_busy"), "0.990");
+}
+
+// The server at its limit: the miss is the server's, and the evidence does not blame the client.
+TEST(Targets, AMissedTargetWithTheServerBusiestDoesNotBlameTheClient) {
+  std::vector<PeerSample> samples = {
+      sample_with_cores(1, kInlineP16, PeerServer::ref_epoll_et, 1000, 0.99, 0.95),
+      sample_with_cores(1, kInlineP16, PeerServer::redis_server, 1000, 0.99, 0.95)};
+  std::vector<TargetVerdict> verdicts = judge_targets(peers_ratio_rows(samples));
+  EXPECT_FALSE(verdicts[1].met);
+  EXPECT_EQ(verdicts[1].evidence.find("the client set the rate"), std::string::npos)
+      << verdicts[1].evidence;
 }
 
 TEST(Targets, AreNotMetWhenTheirRowsWereNeverMeasured) {
