@@ -100,8 +100,37 @@ function readPatch(name) {
   return { summary, files };
 }
 
+// A line of code no wider than `width` characters, so that Marp's auto-scaling, which shrinks
+// a code block to fit its longest line, keeps the code readable (a 100-character comment made
+// every line of a spot-the-bug slide 11 px tall). A comment is re-flowed as comment lines; a
+// trailing comment moves above its code; code breaks after a comma, indented as a continuation.
+function wrapCodeLine(line, width = 62) {
+  if (line.length <= width) return [line];
+  const indent = /^\s*/.exec(line)[0];
+  const comment = line.indexOf('//');
+  if (comment === indent.length) {
+    const lines = [];
+    let current = `${indent}//`;
+    for (const word of line.slice(comment + 2).trim().split(/\s+/)) {
+      if (current.length + 1 + word.length > width && current.trim() !== '//') {
+        lines.push(current);
+        current = `${indent}//`;
+      }
+      current += ` ${word}`;
+    }
+    return [...lines, current];
+  }
+  if (comment > 0) {
+    return [...wrapCodeLine(indent + line.slice(comment).trim(), width),
+            ...wrapCodeLine(line.slice(0, comment).trimEnd(), width)];
+  }
+  const cut = line.lastIndexOf(', ', width - 1);
+  if (cut <= indent.length) return [line];
+  return [line.slice(0, cut + 1), ...wrapCodeLine(`${indent}    ${line.slice(cut + 2)}`, width)];
+}
+
 // The code as the mutant has it: context and added lines, near the change, no markers.
-function mutantCode(patch, budget = 13) {
+function mutantCode(patch, budget = 17) {
   const out = [];
   for (const { file, hunks } of patch.files) {
     for (const lines of hunks) {
@@ -112,7 +141,7 @@ function mutantCode(patch, budget = 13) {
         .map((l) => l.slice(1));
       while (shown.length && !shown[shown.length - 1].trim()) shown.pop();
       if (out.length) out.push('// ...');
-      out.push(`// ${file}`, ...shown);
+      out.push(`// ${file}`, ...shown.flatMap((line) => wrapCodeLine(line)));
     }
   }
   if (out.length > budget) return [...out.slice(0, budget - 1), '// ... (the rest of the patch is in the notes)'];
