@@ -93,21 +93,83 @@ function readPatch(name) {
   const summary = description.replace(/^Mutant [^:]*: */, '').replace(/\s+/g, ' ').trim();
   const files = [];
   for (const part of text.split(/\n(?=--- a\/)/).slice(1)) {
-    const file = /^\+\+\+ b\/(.*)$/m.exec(part)[1];
+    const file = /^\+\+\+ b\/([^\t\n]*)/m.exec(part)[1];  // not the timestamp diff -u adds
     const hunks = part.split(/\n(?=@@ )/).slice(1).map((hunk) => hunk.split('\n').slice(1));
     files.push({ file, hunks });
   }
   return { summary, files };
 }
 
-// A line of code no wider than `width` characters, so that Marp's auto-scaling, which shrinks
-// a code block to fit its longest line, keeps the code readable (a 100-character comment made
-// every line of a spot-the-bug slide 11 px tall). A comment is re-flowed as comment lines; a
-// trailing comment moves above its code; code breaks after a comma, indented as a continuation.
-function wrapCodeLine(line, width = 62) {
+// The spot-the-bug code column (section.spot in theme/socklab.css: 17 px DejaVu Sans Mono in the
+// left 3/5 of the slide) holds 64 characters. Marp's auto-scaling shrinks a code block until its
+// longest line fits, so one long line made every line of the excerpt small (a 94-character line
+// drew the whole block at 13 px, a 100-character comment at 11 px): every line is wrapped here.
+const SPOT_CODE_WIDTH = 62;
+
+// Where a line's string and character literals are, how deep in brackets each character is (a
+// bracket counts at the depth outside it), and where its // comment starts (-1: none).
+function scanCode(line) {
+  const inString = new Array(line.length).fill(false);
+  const depth = new Array(line.length).fill(0);
+  let quote = null, level = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    depth[i] = level;
+    if (quote) {
+      inString[i] = true;
+      if (c === '\\' && i + 1 < line.length) { inString[i + 1] = true; depth[i + 1] = level; i++; }
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inString[i] = true;
+    } else if (c === '/' && line[i + 1] === '/') {
+      return { inString, depth, comment: i };
+    } else if ('([{'.includes(c)) {
+      level++;
+    } else if (')]}'.includes(c)) {
+      level--;
+      depth[i] = level;
+    }
+  }
+  return { inString, depth, comment: -1 };
+}
+
+// Where to break a code line so that its head is no wider than `width`: the end of the head, or
+// -1. The rest goes on a continuation line indented `minHead`. A break outside brackets beats one
+// inside them; at the same depth, after a comma or semicolon beats before || or &&, which beats
+// after an opening brace, after an if's condition or before return, then after =, then before
+// another operator, then after an opening parenthesis, then any space. A break whose rest fits on
+// the one continuation line comes first; of equal breaks, the latest.
+function codeBreak(line, width, minHead) {
+  const { inString, depth } = scanCode(line);
+  const kinds = [ // pattern, where the head ends (from the match), rank
+    [/[,;] /g, 1, 0], [/ (\|\||&&) /g, 0, 1], [/[{)] /g, 1, 2], [/ return /g, 0, 2],
+    [/ = /g, 3, 3], [/ (==|!=|<=|>=|<<|>>|[-+*/%<>|&^?:]) /g, 0, 4], [/\((?!\))/g, 1, 15],
+    [/ /g, 0, 8],
+  ];
+  let best = null;
+  for (const [pattern, offset, rank] of kinds) {
+    for (const m of line.matchAll(pattern)) {
+      const cut = m.index + offset;
+      if (inString[m.index] || cut <= minHead) continue;
+      const head = line.slice(0, cut).trimEnd(), rest = line.slice(cut).trim();
+      if (head.length > width || !rest || head.length <= minHead || /\breturn$/.test(head)) continue;
+      const fits = minHead + rest.length <= width;
+      const score = [fits ? 0 : 1, depth[m.index] * 10 + rank, -cut];
+      const k = best ? score.findIndex((v, j) => v !== best.score[j]) : -1;  // lexicographic
+      if (!best || (k >= 0 && score[k] < best.score[k])) best = { cut, score };
+    }
+  }
+  return best ? best.cut : -1;
+}
+
+// One source line as lines no wider than `width` (as far as its words allow). A comment is
+// re-flowed as comment lines; a trailing comment moves above its code; code breaks at the best
+// place (codeBreak) and goes on indented by four more spaces.
+function wrapCodeLine(line, width = SPOT_CODE_WIDTH) {
   if (line.length <= width) return [line];
   const indent = /^\s*/.exec(line)[0];
-  const comment = line.indexOf('//');
+  const { comment } = scanCode(line);
   if (comment === indent.length) {
     const lines = [];
     let current = `${indent}//`;
@@ -124,28 +186,75 @@ function wrapCodeLine(line, width = 62) {
     return [...wrapCodeLine(indent + line.slice(comment).trim(), width),
             ...wrapCodeLine(line.slice(0, comment).trimEnd(), width)];
   }
-  const cut = line.lastIndexOf(', ', width - 1);
-  if (cut <= indent.length) return [line];
-  return [line.slice(0, cut + 1), ...wrapCodeLine(`${indent}    ${line.slice(cut + 2)}`, width)];
+  const continuation = `${indent}    `;
+  const out = [];
+  let rest = line;
+  while (rest.length > width) {
+    const cut = codeBreak(rest, width, continuation.length);
+    if (cut < 0) break;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = continuation + rest.slice(cut).trimStart();
+  }
+  return [...out, rest];
 }
 
-// The code as the mutant has it: context and added lines, near the change, no markers.
+// The code as the mutant has it: context and added lines, near each change, no markers, at most
+// `budget` lines (17 fit a spot-the-bug slide above its side-by-side verdict). A hunk that only
+// adds #include lines becomes one comment line; changes far apart in a hunk are shown apart. When
+// the excerpt is too long, the context shrinks first (2 lines before and 2 after each change, then
+// 1 and 1, then none but around a removal), so that every change stays on the slide; only then
+// is the excerpt cut.
 function mutantCode(patch, budget = 17) {
-  const out = [];
-  for (const { file, hunks } of patch.files) {
-    for (const lines of hunks) {
-      const changed = lines.map((l, i) => (/^[+-]/.test(l) ? i : -1)).filter((i) => i >= 0);
-      const from = Math.max(0, changed[0] - 2);
-      const to = Math.min(lines.length, changed[changed.length - 1] + 3);
-      const shown = lines.slice(from, to).filter((l) => !l.startsWith('-') && l !== '\\ No newline at end of file')
-        .map((l) => l.slice(1));
-      while (shown.length && !shown[shown.length - 1].trim()) shown.pop();
-      if (out.length) out.push('// ...');
-      out.push(`// ${file}`, ...shown.flatMap((line) => wrapCodeLine(line)));
+  const include = /^[+-]\s*#\s*include\b/;
+  const render = (before, after) => {
+    const out = [];
+    let lastFile = null;
+    const gap = () => { if (out.length) out.push('// ...'); };
+    for (const { file, hunks } of patch.files) {
+      for (const lines of hunks) {
+        const changed = lines.map((l, i) => (/^[+-]/.test(l) ? i : -1)).filter((i) => i >= 0);
+        if (!changed.length) continue;
+        const header = () => { if (file !== lastFile) out.push(`// ${file}`); lastFile = file; };
+        const includes = changed.filter((i) => include.test(lines[i]));
+        if (includes.length && changed.every((i) => lines[i].startsWith('+') &&
+                                             (include.test(lines[i]) || !lines[i].slice(1).trim()))) {
+          gap(); header();
+          const names = includes.map((i) => lines[i].replace(include, '').trim());
+          out.push(...wrapCodeLine(`// (adds #include ${names.join(', ')})`));
+          continue;
+        }
+        // Windows of context around runs of changed lines; overlapping windows merge.
+        const windows = [];
+        for (const i of changed) {
+          // A removed line is not shown: the lines around it show where it was.
+          const b = lines[i].startsWith('-') ? Math.max(before, 1) : before;
+          const a = lines[i].startsWith('-') ? Math.max(after, 1) : after;
+          const from = Math.max(0, i - b), to = Math.min(lines.length, i + a + 1);
+          const last = windows[windows.length - 1];
+          if (last && from <= last.to) last.to = Math.max(last.to, to);
+          else windows.push({ from, to });
+        }
+        for (const { from, to } of windows) {
+          const shown = lines.slice(from, to).filter((l) => !l.startsWith('-') && l !== '\\ No newline at end of file')
+            .map((l) => l.slice(1));
+          while (shown.length && !shown[shown.length - 1].trim()) shown.pop();
+          while (shown.length && !shown[0].trim()) shown.shift();
+          if (!shown.length) continue;
+          gap(); header();
+          out.push(...shown.flatMap((line) => wrapCodeLine(line)));
+        }
+      }
     }
+    return out;
+  };
+  let out = [];
+  for (const [before, after] of [[2, 2], [1, 1], [0, 0]]) {
+    out = render(before, after);
+    if (out.length <= budget) return out;
   }
-  if (out.length > budget) return [...out.slice(0, budget - 1), '// ... (the rest of the patch is in the notes)'];
-  return out;
+  out = out.slice(0, budget - 1);
+  while (out.length && out[out.length - 1] === '// ...') out.pop();
+  return [...out, '// ... (the rest of the patch is in the notes)'];
 }
 
 function diffText(patch) {
