@@ -1,18 +1,18 @@
 # Written by socklab bench peers; re-plot with `gnuplot peers.gp` in this folder.
 # Columns: index, label, requests/s ratio median min max, CPU/request ratio median min max.
 $ratios << EOD
-0 "ref/redis inline P1 c50" 0.9444 0.9104 1.1129 0.9194 0.7538 1.1148
-1 "ref/redis inline P1 c1000" 1.0072 0.8278 1.0407 0.8736 0.8049 1.1558
-2 "ref/redis inline P16 c50" 1.0394 0.8851 1.0958 0.7412 0.6900 0.8219
-3 "ref/redis inline P16 c1000" 0.8975 0.8392 1.0022 0.7176 0.5806 0.8030
-4 "ref/redis mbulk P1 c50" 0.8981 0.7940 0.9387 1.0000 1.0000 1.1692
-5 "ref/redis mbulk P1 c1000" 0.9930 0.8274 1.1123 0.8370 0.7326 1.4024
-6 "ref/redis mbulk P16 c50" 0.9619 0.8017 1.1371 0.8205 0.6471 0.8765
-7 "ref/redis mbulk P16 c1000" 0.9747 0.8110 1.2977 0.7183 0.6136 0.8676
-8 "ref/redis load ping P1 c50" 0.8876 0.6895 1.0053 1.1498 0.9848 1.4652
-9 "ref/redis load ping P16 c50" 1.2602 1.1761 1.5063 0.7695 0.6780 0.8502
-10 "memcached/ref load ping P1 c50" 1.1205 0.8706 1.5375 0.8925 0.6439 1.1368
-11 "memcached/ref load ping P16 c50" 0.0821 0.0750 0.0940 12.3104 10.8518 13.6134
+0 "ref/redis inline P1 c50" 1.0227 0.8522 1.0368 0.9394 0.9080 1.0103
+1 "ref/redis inline P1 c1000" 1.0942 0.8509 1.2536 0.8625 0.5909 0.9459
+2 "ref/redis inline P16 c50" 1.0908 0.8965 1.1895 0.6688 0.6071 0.7705
+3 "ref/redis inline P16 c1000" 1.0348 1.0058 1.1931 0.6739 0.5545 0.7564
+4 "ref/redis mbulk P1 c50" 1.1061 0.8742 1.1191 0.9579 0.8969 1.0976
+5 "ref/redis mbulk P1 c1000" 1.0846 0.8209 1.2648 0.8706 0.7922 0.8864
+6 "ref/redis mbulk P16 c50" 1.0052 0.7721 1.0865 0.7739 0.7031 1.0174
+7 "ref/redis mbulk P16 c1000" 1.0530 0.9075 1.1705 0.7831 0.6707 0.8442
+8 "ref/redis load ping P1 c50" 0.9689 0.7674 1.0630 1.0321 0.9218 1.2766
+9 "ref/redis load ping P16 c50" 1.3782 1.2136 1.7464 0.7256 0.6614 0.8410
+10 "memcached/ref load ping P1 c50" 1.0611 1.0399 1.3594 0.9234 0.7434 0.9715
+11 "memcached/ref load ping P16 c50" 0.0838 0.0734 0.0913 12.0553 10.9486 13.7607
 EOD
 set terminal svg size 960,560 dynamic font 'sans,11'
 set output 'peers.svg'

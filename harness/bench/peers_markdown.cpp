@@ -71,7 +71,17 @@ std::string peers_markdown(const PeersMeasurements& measurements, const std::vec
       "included, so runs with 1000 connections read low), each pinned to a core of its own; a "
       "side near 1.00 set the rate. Where that is the client, the ratio of requests/s measures "
       "the client's cost per reply as much as the server, and the CPU ratio is the one that "
-      "compares the servers.\n\n";
+      "compares the servers. Server sleeps: the server's voluntary context switches (all "
+      "threads, `/proc/PID/task/*/status`) per 1000 requests, i.e. how often it blocked in "
+      "epoll_wait with nothing to do. On loopback the client pays for each of those wake-ups: "
+      "its `send()` runs the server socket's receive path, which wakes the server's epoll_wait "
+      "from the client's core (`perf record -g` on redis-benchmark shows it under "
+      "`sock_def_readable`). A server that needs less CPU per request sleeps more often, so a "
+      "client that sets the rate goes slower against it: the cheaper server can lose the "
+      "requests/s ratio. memcached answers every `mn` with a send of its own (in the meta "
+      "protocol the no-op marks the end of a batch, so memcached flushes its replies at once; "
+      "`strace -c -f` counts one sendmsg per request at -P 16): its -P 16 row measures one "
+      "system call per request, not what pipelining gains memcached.\n\n";
   text += peers_markdown_table(rows);
   text += "Targets (issue 10), judged on the redis-benchmark rows' median ratios:\n\n";
   for (const TargetVerdict& verdict : verdicts) {

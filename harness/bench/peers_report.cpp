@@ -21,12 +21,22 @@ std::string cores_text(const PeerSpread& server, const PeerSpread& client) {
 
 std::string core_busy_text(double busy) { return busy < 0 ? "" : fmt::format("{:.3f}", busy); }
 
+// "199 / 138": how often each server went to sleep per 1000 requests (medians); "-" unmeasured.
+std::string sleeps_text(const PeerSpread& subject, const PeerSpread& baseline) {
+  if (subject.max == 0 && baseline.max == 0) return "-";
+  return fmt::format("{:.0f} / {:.0f}", subject.median * 1000, baseline.median * 1000);
+}
+
+std::string sleeps_per_request_text(double sleeps) {
+  return sleeps < 0 ? "" : fmt::format("{:.4f}", sleeps);
+}
+
 bool same_pair(const RatioRow& row, PeerServer subject, PeerServer baseline) {
   return row.subject == subject && row.baseline == baseline;
 }
 
 // The cells of one row: configuration, subject rps, baseline rps, ratio, subject CPU,
-// baseline CPU, CPU ratio.
+// baseline CPU, CPU ratio, the cores busy in each, and how often each server slept.
 std::vector<std::string> row_cells(const RatioRow& row) {
   return {row.config.label(),
           spread_text(row.subject_rps, rate_text),
@@ -36,7 +46,8 @@ std::vector<std::string> row_cells(const RatioRow& row) {
           spread_text(row.baseline_cpu_us, cpu_text),
           ratio_text(row.cpu_ratio),
           cores_text(row.subject_server_core, row.subject_client_core),
-          cores_text(row.baseline_server_core, row.baseline_client_core)};
+          cores_text(row.baseline_server_core, row.baseline_client_core),
+          sleeps_text(row.subject_sleeps, row.baseline_sleeps)};
 }
 
 std::vector<std::string> header_cells(PeerServer subject, PeerServer baseline) {
@@ -50,7 +61,8 @@ std::vector<std::string> header_cells(PeerServer subject, PeerServer baseline) {
           theirs + " CPU us/req",
           "CPU ratio",
           ours + " cores busy (server / client)",
-          theirs + " cores busy (server / client)"};
+          theirs + " cores busy (server / client)",
+          "server sleeps per 1000 req (" + ours + " / " + theirs + ")"};
 }
 
 // The two pairs the report compares, in the order it shows them.
@@ -134,9 +146,18 @@ std::string peers_markdown_table(const std::vector<RatioRow>& rows) {
 
 CsvTable peers_csv(const std::vector<PeerSample>& samples) {
   CsvTable table;
-  table.columns = {"repetition",      "client",   "test", "pipeline",           "clients",
-                   "server",          "protocol", "rps",  "cpu_us_per_request", "server_core_busy",
-                   "client_core_busy"};
+  table.columns = {"repetition",
+                   "client",
+                   "test",
+                   "pipeline",
+                   "clients",
+                   "server",
+                   "protocol",
+                   "rps",
+                   "cpu_us_per_request",
+                   "server_core_busy",
+                   "client_core_busy",
+                   "server_sleeps_per_request"};
   for (const PeerSample& sample : samples) {
     const PlannedRun& run = sample.run;
     table.rows.push_back(
@@ -144,7 +165,8 @@ CsvTable peers_csv(const std::vector<PeerSample>& samples) {
          std::to_string(run.config.pipeline), std::to_string(run.config.clients),
          server_name(run.server), run.protocol(), fmt::format("{:.1f}", sample.requests_per_second),
          fmt::format("{:.3f}", sample.cpu_us_per_request), core_busy_text(sample.server_core_busy),
-         core_busy_text(sample.client_core_busy)});
+         core_busy_text(sample.client_core_busy),
+         sleeps_per_request_text(sample.server_sleeps_per_request)});
   }
   return table;
 }

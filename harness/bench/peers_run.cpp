@@ -13,6 +13,7 @@
 #include "harness/bench/bench_server.hpp"
 #include "harness/bench/pinned_load.hpp"
 #include "harness/bench/redis_benchmark_run.hpp"
+#include "harness/process/voluntary_switches.hpp"
 
 namespace socklab::bench {
 namespace {
@@ -211,6 +212,7 @@ PeerSample Session::measure(const PlannedRun& run, const PeersMeasurements& meas
                                                : std::string(" (warm-up)"));
   if (!measured.alive()) report_death(run.server, "the pause before " + during);
   const double cpu_before = measured.facts().cpu_seconds;
+  const auto sleeps_before = harness::detail::voluntary_switches(measured.pid());
   // The client is socklab's only child that ends during the run, so the growth of
   // RUSAGE_CHILDREN (children reaped so far) is the client's CPU time.
   const double client_cpu_before = reaped_children_cpu_seconds();
@@ -226,14 +228,25 @@ PeerSample Session::measure(const PlannedRun& run, const PeersMeasurements& meas
   // facts() reads zeros once the process is gone: check that it still runs first.
   if (!measured.alive()) report_death(run.server, during);
   const double cpu_after = measured.facts().cpu_seconds;
+  const auto sleeps_after = harness::detail::voluntary_switches(measured.pid());
   const double wall = std::chrono::duration<double>(SteadyClock::now() - start).count();
   const double client_cpu = reaped_children_cpu_seconds() - client_cpu_before;
   if (requests == 0) {
     throw BenchError(
         fmt::format("{} served no request during {}", server_name(run.server), during));
   }
-  return {run, rate, (cpu_after - cpu_before) * 1e6 / static_cast<double>(requests),
-          (cpu_after - cpu_before) / wall, client_cpu / wall};
+  // A thread that ended during the run takes its count with it: no figure rather than a wrong one.
+  double sleeps_per_request = -1;
+  if (sleeps_before && sleeps_after && *sleeps_after >= *sleeps_before) {
+    sleeps_per_request =
+        static_cast<double>(*sleeps_after - *sleeps_before) / static_cast<double>(requests);
+  }
+  return {run,
+          rate,
+          (cpu_after - cpu_before) * 1e6 / static_cast<double>(requests),
+          (cpu_after - cpu_before) / wall,
+          client_cpu / wall,
+          sleeps_per_request};
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ struct PairedFigures {
   std::vector<double> subject_cpu, baseline_cpu, cpu_ratio;
   std::vector<double> subject_server_core, subject_client_core, baseline_server_core,
       baseline_client_core;
+  std::vector<double> subject_sleeps, baseline_sleeps;
 };
 
 // A core this busy over a run (CPU seconds / wall seconds) was the limit of that run.
@@ -40,9 +41,13 @@ TargetVerdict judge(const std::string& target, const std::vector<RatioRow>& rows
     }
   }
   if (worst == nullptr) return {target, false, "not measured"};
-  verdict.evidence =
-      fmt::format("{} {} -P {} -c {}: {:.2f}x", verdict.met ? "closest" : "worst",
-                  worst->config.test, worst->config.pipeline, worst->config.clients, value(*worst));
+  // Two decimals, or three where two would round a miss onto the limit ("0.997x", not "1.00x").
+  const double shown = value(*worst);
+  const bool rounds_onto_limit =
+      !verdict.met && fmt::format("{:.2f}", shown) == fmt::format("{:.2f}", limit);
+  verdict.evidence = fmt::format("{} {} -P {} -c {}: {:.{}f}x", verdict.met ? "closest" : "worst",
+                                 worst->config.test, worst->config.pipeline, worst->config.clients,
+                                 shown, rounds_onto_limit ? 3 : 2);
   // A missed throughput target says which side set the rate: a client whose core was busy
   // through the runs was the limit, and the ratio then measures the client as much as the server.
   const double client = worst->subject_client_core.median;
@@ -58,6 +63,15 @@ TargetVerdict judge(const std::string& target, const std::vector<RatioRow>& rows
           "; by CPU per request ref-epoll-et would serve {:.2f}x redis-server's rate on a core "
           "of its own",
           1.0 / worst->cpu_ratio.median);
+    }
+    // Why the client was slower against ref-epoll-et: it woke the server more often per request
+    // (measured by perf: the wake-up inside the client's send() is its largest single cost).
+    const double ours = worst->subject_sleeps.median, theirs = worst->baseline_sleeps.median;
+    if (ours > 0 && ours > theirs) {
+      verdict.evidence += fmt::format(
+          "; ref-epoll-et went to sleep {:.0f} times per 1000 requests, redis-server {:.0f}, and "
+          "on loopback each wake-up is paid by the client's send()",
+          ours * 1000, theirs * 1000);
     }
   }
   return verdict;
@@ -102,6 +116,10 @@ std::optional<RatioRow> ratio_row(const std::vector<PeerSample>& samples, const 
       figures.baseline_server_core.push_back(theirs->server_core_busy);
       figures.baseline_client_core.push_back(theirs->client_core_busy);
     }
+    if (ours->server_sleeps_per_request >= 0 && theirs->server_sleeps_per_request >= 0) {
+      figures.subject_sleeps.push_back(ours->server_sleeps_per_request);
+      figures.baseline_sleeps.push_back(theirs->server_sleeps_per_request);
+    }
   }
   if (figures.rps_ratio.empty()) return std::nullopt;
   RatioRow row{config,
@@ -116,6 +134,8 @@ std::optional<RatioRow> ratio_row(const std::vector<PeerSample>& samples, const 
                {},
                {},
                {},
+               {},
+               {},
                {}};
   if (!figures.cpu_ratio.empty()) row.cpu_ratio = peer_spread(figures.cpu_ratio);
   if (!figures.subject_server_core.empty()) {
@@ -123,6 +143,10 @@ std::optional<RatioRow> ratio_row(const std::vector<PeerSample>& samples, const 
     row.subject_client_core = peer_spread(figures.subject_client_core);
     row.baseline_server_core = peer_spread(figures.baseline_server_core);
     row.baseline_client_core = peer_spread(figures.baseline_client_core);
+  }
+  if (!figures.subject_sleeps.empty()) {
+    row.subject_sleeps = peer_spread(figures.subject_sleeps);
+    row.baseline_sleeps = peer_spread(figures.baseline_sleeps);
   }
   return row;
 }

@@ -20,6 +20,11 @@ struct PeerSample {
   // about 1 (each is pinned to one core); -1 when not measured. A side near 1 set the rate.
   double server_core_busy = -1;
   double client_core_busy = -1;
+  // How often the server went to sleep (its threads' voluntary context switches) per request
+  // served; -1 when not measured. On loopback the client pays for every wake-up (its send()
+  // runs the server socket's receive path and wakes the server's epoll_wait), so a client that
+  // set the rate is slower against a server that sleeps more, however cheap that server is.
+  double server_sleeps_per_request = -1;
 };
 
 struct PeerSpread {
@@ -42,6 +47,9 @@ struct RatioRow {
   // Core use (PeerSample's *_core_busy) in the subject's runs and in the baseline's; all zero
   // when not measured.
   PeerSpread subject_server_core, subject_client_core, baseline_server_core, baseline_client_core;
+  // Server sleeps per request (PeerSample's server_sleeps_per_request); all zero when not
+  // measured.
+  PeerSpread subject_sleeps, baseline_sleeps;
 };
 
 // The ratio of `subject` to `baseline` in `config`, from the repetitions that measured both;

@@ -1,10 +1,9 @@
 #include "harness/process/thread_run_times.hpp"
 
 #include <charconv>
-#include <filesystem>
 #include <string>
 
-#include "harness/process/bounded_read.hpp"
+#include "harness/process/thread_ids.hpp"
 
 namespace socklab::harness::detail {
 namespace {
@@ -30,21 +29,11 @@ std::optional<RunTimes> parse_schedstat(std::string_view text) {
 }
 
 std::optional<ThreadRunTimes> read_thread_run_times(pid_t pid) {
-  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
-  std::error_code error;
-  std::filesystem::directory_iterator entry(tasks, error), end;
-  if (error) return std::nullopt;
+  auto files = read_thread_files(pid, "schedstat", 256);
+  if (!files) return std::nullopt;
   ThreadRunTimes threads;
-  for (; entry != end; entry.increment(error)) {
-    if (error) return std::nullopt;
-    pid_t tid = 0;
-    const std::string name = entry->path().filename().string();
-    auto [last, bad] = std::from_chars(name.data(), name.data() + name.size(), tid);
-    if (bad != std::errc() || last != name.data() + name.size()) continue;
-    // A thread that ends between the listing and the read is simply not counted.
-    auto text = read_head(entry->path().string() + "/schedstat", 256);
-    if (!text) continue;
-    auto times = parse_schedstat(*text);
+  for (const auto& [tid, text] : *files) {
+    auto times = parse_schedstat(text);
     if (!times) return std::nullopt;  // not the format this code knows: trust none of it
     threads.emplace(tid, *times);
   }

@@ -62,6 +62,16 @@ TEST_F(BenchPeersRun, QuickRunWritesEveryMeasurementAndPrintsTheRatios) {
   for (std::size_t row = 0; row < table.rows.size(); ++row) {
     servers.insert(table.field(row, "server"));
     EXPECT_GT(std::stod(table.field(row, "rps")), 0) << "row " << row;
+    // How often the server slept is measured in every run. A saturated server may never sleep
+    // (0 is a figure); at -P 1 with redis-benchmark, the client is the bottleneck and every
+    // server waits for it about 150 times per 1000 requests (measured): none there would mean the
+    // sleeps were not read.
+    const std::string sleeps = table.field(row, "server_sleeps_per_request");
+    ASSERT_FALSE(sleeps.empty()) << "row " << row;
+    EXPECT_GE(std::stod(sleeps), 0) << "row " << row;
+    if (table.field(row, "client") == "redis-benchmark" && table.field(row, "pipeline") == "1") {
+      EXPECT_GT(std::stod(sleeps), 0) << "row " << row;
+    }
   }
   EXPECT_EQ(servers, (std::set<std::string>{"ref-epoll-et", "redis-server", "memcached"}));
   // One repetition: 16 redis-benchmark runs and 6 socklab load runs.

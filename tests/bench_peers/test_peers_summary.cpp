@@ -121,6 +121,61 @@ TEST(Targets, AMissedThroughputTargetSaysWhenTheClientSetTheRate) {
   EXPECT_EQ(csv.field(0, "client_core_busy"), "0.990");
 }
 
+// Measured on this machine (redis-benchmark -P 16 -c 50, 10 pairs): ref-epoll-et slept 12 times per
+// 1000 requests, redis-server once, and the client spent 9 % more CPU per reply against ref.
+TEST(Targets, AClientBoundMissNamesHowOftenEachServerSlept) {
+  std::vector<PeerSample> samples;
+  for (int repetition = 1; repetition <= 3; ++repetition) {
+    PeerSample ours =
+        sample_with_cores(repetition, kInlineP16, PeerServer::ref_epoll_et, 960, 0.70, 0.99);
+    ours.server_sleeps_per_request = 0.012;
+    PeerSample theirs =
+        sample_with_cores(repetition, kInlineP16, PeerServer::redis_server, 1000, 0.96, 0.96);
+    theirs.server_sleeps_per_request = 0.001;
+    samples.push_back(ours);
+    samples.push_back(theirs);
+  }
+  std::vector<RatioRow> rows = peers_ratio_rows(samples);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].subject_sleeps.median, 0.012);
+  EXPECT_DOUBLE_EQ(rows[0].baseline_sleeps.median, 0.001);
+  std::vector<TargetVerdict> verdicts = judge_targets(rows);
+  EXPECT_FALSE(verdicts[1].met);
+  EXPECT_NE(verdicts[1].evidence.find("ref-epoll-et went to sleep 12 times per 1000 requests, "
+                                      "redis-server 1, and on loopback each wake-up is paid by "
+                                      "the client's send()"),
+            std::string::npos)
+      << verdicts[1].evidence;
+  EXPECT_NE(peers_text_table(rows).find("12 / 1"), std::string::npos) << peers_text_table(rows);
+  CsvTable csv = peers_csv(samples);
+  EXPECT_EQ(csv.field(0, "server_sleeps_per_request"), "0.0120");
+  EXPECT_EQ(csv.field(1, "server_sleeps_per_request"), "0.0010");
+}
+
+// A miss by less than 0.005 is shown with three decimals, so that "not met" never reads "1.00x".
+TEST(Targets, AMissThatRoundsOntoTheLimitIsShownWithThreeDecimals) {
+  std::vector<PeerSample> samples = {sample(1, kInlineP1, PeerServer::ref_epoll_et, 997, 1),
+                                     sample(1, kInlineP1, PeerServer::redis_server, 1000, 1)};
+  std::vector<TargetVerdict> verdicts = judge_targets(peers_ratio_rows(samples));
+  EXPECT_FALSE(verdicts[0].met);
+  EXPECT_NE(verdicts[0].evidence.find("worst ping_inline -P 1 -c 50: 0.997x"), std::string::npos)
+      << verdicts[0].evidence;
+  // The CPU target (<= 1.0) was met at exactly 1.00: two decimals.
+  EXPECT_TRUE(verdicts[2].met);
+  EXPECT_NE(verdicts[2].evidence.find(": 1.00x"), std::string::npos) << verdicts[2].evidence;
+}
+
+// Sleeps that were not measured (-1) are not shown, and do not count as "slept less".
+TEST(Targets, UnmeasuredSleepsAreLeftOutOfTheEvidenceAndTheTable) {
+  std::vector<PeerSample> samples = {
+      sample_with_cores(1, kInlineP16, PeerServer::ref_epoll_et, 960, 0.70, 0.99),
+      sample_with_cores(1, kInlineP16, PeerServer::redis_server, 1000, 0.96, 0.96)};
+  std::vector<RatioRow> rows = peers_ratio_rows(samples);
+  std::vector<TargetVerdict> verdicts = judge_targets(rows);
+  EXPECT_EQ(verdicts[1].evidence.find("went to sleep"), std::string::npos) << verdicts[1].evidence;
+  EXPECT_EQ(peers_csv(samples).field(0, "server_sleeps_per_request"), "");
+}
+
 // The server at its limit: the miss is the server's, and the evidence does not blame the client.
 TEST(Targets, AMissedTargetWithTheServerBusiestDoesNotBlameTheClient) {
   std::vector<PeerSample> samples = {

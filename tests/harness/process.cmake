@@ -26,3 +26,12 @@ target_link_libraries(harness-busy-loop PRIVATE socklab_engine Threads::Threads 
 set_target_properties(harness-busy-loop PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 gtest_discover_tests(harness-busy-loop TEST_PREFIX "harness-busy-loop." DISCOVERY_TIMEOUT 60
                      PROPERTIES TIMEOUT 60)
+
+# harness-voluntary-switches: how often a process slept, summed over its threads (bench peers).
+add_executable(harness-voluntary-switches ${CMAKE_CURRENT_LIST_DIR}/test_voluntary_switches.cpp)
+target_link_libraries(harness-voluntary-switches PRIVATE socklab_process Threads::Threads
+                      GTest::gtest_main)
+set_target_properties(harness-voluntary-switches PROPERTIES
+  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+gtest_discover_tests(harness-voluntary-switches TEST_PREFIX "harness-voluntary-switches."
+                     DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 60)
