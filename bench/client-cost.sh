@@ -46,6 +46,7 @@ ref_port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\).*/\1/p' "$work/ref.out" |
 
 bench() {  # bench PORT N [PERF-STAT-FILE]: one redis-benchmark run on core 1; prints its requests/s
   local measure=()
+  # shellcheck disable=SC2054  # "-x," is perf stat's field separator, not two array elements
   [ $# -ge 3 ] && measure=(perf stat -x, -e task-clock -o "$3")
   "${measure[@]}" taskset -c 1 redis-benchmark -p "$1" -t "$test_name" -n "$2" -c 50 -P "$pipeline" \
     --csv 2> /dev/null | tail -1 | cut -d, -f2 | tr -d '"'
