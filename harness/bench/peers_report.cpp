@@ -22,9 +22,10 @@ std::string cores_text(const PeerSpread& server, const PeerSpread& client) {
 std::string core_busy_text(double busy) { return busy < 0 ? "" : fmt::format("{:.3f}", busy); }
 
 // "199 / 138": how often each server went to sleep per 1000 requests (medians); "-" unmeasured.
-std::string sleeps_text(const PeerSpread& subject, const PeerSpread& baseline) {
-  if (subject.max == 0 && baseline.max == 0) return "-";
-  return fmt::format("{:.0f} / {:.0f}", subject.median * 1000, baseline.median * 1000);
+std::string sleeps_text(const std::optional<PeerSpread>& subject,
+                        const std::optional<PeerSpread>& baseline) {
+  if (!subject || !baseline) return "-";
+  return fmt::format("{:.0f} / {:.0f}", subject->median * 1000, baseline->median * 1000);
 }
 
 std::string sleeps_per_request_text(double sleeps) {

@@ -66,8 +66,9 @@ TargetVerdict judge(const std::string& target, const std::vector<RatioRow>& rows
     }
     // Why the client was slower against ref-epoll-et: it woke the server more often per request
     // (measured by perf: the wake-up inside the client's send() is its largest single cost).
-    const double ours = worst->subject_sleeps.median, theirs = worst->baseline_sleeps.median;
-    if (ours > 0 && ours > theirs) {
+    if (worst->subject_sleeps && worst->baseline_sleeps &&
+        worst->subject_sleeps->median > worst->baseline_sleeps->median) {
+      const double ours = worst->subject_sleeps->median, theirs = worst->baseline_sleeps->median;
       verdict.evidence += fmt::format(
           "; ref-epoll-et went to sleep {:.0f} times per 1000 requests, redis-server {:.0f}, and "
           "on loopback each wake-up is paid by the client's send()",

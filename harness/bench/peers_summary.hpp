@@ -47,9 +47,9 @@ struct RatioRow {
   // Core use (PeerSample's *_core_busy) in the subject's runs and in the baseline's; all zero
   // when not measured.
   PeerSpread subject_server_core, subject_client_core, baseline_server_core, baseline_client_core;
-  // Server sleeps per request (PeerSample's server_sleeps_per_request); all zero when not
-  // measured.
-  PeerSpread subject_sleeps, baseline_sleeps;
+  // Server sleeps per request (PeerSample's server_sleeps_per_request); nullopt when not
+  // measured. Zero is a figure: a saturated server may never sleep.
+  std::optional<PeerSpread> subject_sleeps, baseline_sleeps;
 };
 
 // The ratio of `subject` to `baseline` in `config`, from the repetitions that measured both;

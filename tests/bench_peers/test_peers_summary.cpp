@@ -137,8 +137,9 @@ TEST(Targets, AClientBoundMissNamesHowOftenEachServerSlept) {
   }
   std::vector<RatioRow> rows = peers_ratio_rows(samples);
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_DOUBLE_EQ(rows[0].subject_sleeps.median, 0.012);
-  EXPECT_DOUBLE_EQ(rows[0].baseline_sleeps.median, 0.001);
+  ASSERT_TRUE(rows[0].subject_sleeps && rows[0].baseline_sleeps);
+  EXPECT_DOUBLE_EQ(rows[0].subject_sleeps->median, 0.012);
+  EXPECT_DOUBLE_EQ(rows[0].baseline_sleeps->median, 0.001);
   std::vector<TargetVerdict> verdicts = judge_targets(rows);
   EXPECT_FALSE(verdicts[1].met);
   EXPECT_NE(verdicts[1].evidence.find("ref-epoll-et went to sleep 12 times per 1000 requests, "
@@ -173,7 +174,25 @@ TEST(Targets, UnmeasuredSleepsAreLeftOutOfTheEvidenceAndTheTable) {
   std::vector<RatioRow> rows = peers_ratio_rows(samples);
   std::vector<TargetVerdict> verdicts = judge_targets(rows);
   EXPECT_EQ(verdicts[1].evidence.find("went to sleep"), std::string::npos) << verdicts[1].evidence;
+  EXPECT_FALSE(rows[0].subject_sleeps.has_value());
+  // The row's last cell, the sleeps column, says "-".
+  const std::string table = peers_text_table(rows);
+  const std::size_t row_start = table.find("redis-benchmark ping_inline -P 16 -c 50");
+  ASSERT_NE(row_start, std::string::npos) << table;
+  const std::string line = table.substr(row_start, table.find('\n', row_start) - row_start);
+  EXPECT_EQ(line.substr(line.size() - 3), "  -") << line;
   EXPECT_EQ(peers_csv(samples).field(0, "server_sleeps_per_request"), "");
+}
+
+// A saturated server may never sleep: a measured zero is shown as 0, not as "not measured".
+TEST(PeersReport, ServersThatNeverSleptShowZeroSleeps) {
+  std::vector<PeerSample> samples = {sample(1, kInlineP16, PeerServer::ref_epoll_et, 420'000, 2),
+                                     sample(1, kInlineP16, PeerServer::redis_server, 400'000, 2)};
+  for (PeerSample& measured : samples) measured.server_sleeps_per_request = 0;
+  std::vector<RatioRow> rows = peers_ratio_rows(samples);
+  ASSERT_TRUE(rows[0].subject_sleeps.has_value());
+  const std::string table = peers_text_table(rows);
+  EXPECT_NE(table.find("0 / 0\n"), std::string::npos) << table;
 }
 
 // The server at its limit: the miss is the server's, and the evidence does not blame the client.
